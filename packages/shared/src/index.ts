@@ -1,0 +1,8 @@
+/**
+ * Request and response shapes of the Family Hub HTTP API, shared by the API (route
+ * schemas, OpenAPI) and the web app (types), so the two can never drift apart.
+ */
+export * from './accounts.js';
+export * from './calendar.js';
+export * from './errors.js';
+export * from './tempus.js';

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createEventBody, eventsQuery, signupBody } from '../src/index.js';
+
+describe('shared API schemas', () => {
+  it('normalises emails to trimmed lower case', () => {
+    const parsed = signupBody.parse({ email: 'Anna@Example.SE', password: 'ett-langt-losenord', name: ' Anna ', familyName: 'S' });
+    expect(parsed.email).toBe('anna@example.se');
+    expect(parsed.name).toBe('Anna');
+  });
+
+  it('requires explicit offsets on event times', () => {
+    expect(createEventBody.safeParse({ title: 'x', startDate: '2026-12-01T10:00:00', endDate: '2026-12-01T11:00:00Z' }).success).toBe(false);
+    expect(createEventBody.safeParse({ title: 'x', startDate: '2026-12-01T10:00:00+01:00', endDate: '2026-12-01T11:00:00Z' }).success).toBe(true);
+  });
+
+  it('refuses an event that ends before it starts, naming endDate', () => {
+    const result = createEventBody.safeParse({ title: 'x', startDate: '2026-12-01T12:00:00Z', endDate: '2026-12-01T11:00:00Z' });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(['endDate']);
+  });
+
+  it('limits calendar queries to a forward range of at most 400 days', () => {
+    expect(eventsQuery.safeParse({ from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }).success).toBe(true);
+    expect(eventsQuery.safeParse({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).success).toBe(false);
+    expect(eventsQuery.safeParse({ from: '2026-01-01T00:00:00Z', to: '2027-03-01T00:00:00Z' }).success).toBe(false);
+  });
+});
