@@ -1,0 +1,117 @@
+// RFC 3339 parsing and time-zone aware formatting. Shift times are rendered with the
+// offset that is valid at each instant, so a shift across a DST change carries two
+// different offsets.
+
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Returns epoch milliseconds, or null when the text is not an RFC 3339 timestamp with offset. */
+export function parseRfc3339(text: string): number | null {
+  if (!RFC3339.test(text)) return null;
+  const ms = Date.parse(text.toUpperCase());
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function wallTimeAt(ms: number, timeZone: string): WallTime {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 0,
+    day: parts.day ?? 0,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+function wallTimeAsUtcMs(w: WallTime): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+}
+
+function exactOffsetMinutesAt(ms: number, timeZone: string): number {
+  const wholeSecond = Math.floor(ms / 1000) * 1000;
+  return Math.round((wallTimeAsUtcMs(wallTimeAt(wholeSecond, timeZone)) - wholeSecond) / 60_000);
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Per zone and UTC day: the offset if it is constant all day, or null on a transition day. */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+
+/** Intl is slow; caching whole days keeps seeding 100,000 shifts fast. */
+function offsetMinutesAt(ms: number, timeZone: string): number {
+  let days = dayOffsets.get(timeZone);
+  if (!days) {
+    days = new Map();
+    dayOffsets.set(timeZone, days);
+  }
+  const day = Math.floor(ms / DAY_MS);
+  let offset = days.get(day);
+  if (offset === undefined) {
+    const atStart = exactOffsetMinutesAt(day * DAY_MS, timeZone);
+    offset = atStart === exactOffsetMinutesAt((day + 1) * DAY_MS - 1000, timeZone) ? atStart : null;
+    days.set(day, offset);
+  }
+  return offset ?? exactOffsetMinutesAt(ms, timeZone);
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** Formats an instant as local time with its offset, e.g. 2026-03-29T07:00:00+02:00. */
+export function formatZoned(ms: number, timeZone: string): string {
+  const offset = offsetMinutesAt(ms, timeZone);
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offset * 60_000);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return (
+    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** Converts a local wall time to an instant. Times inside a spring-forward gap resolve forward. */
+export function zonedToInstant(w: WallTime, timeZone: string): number {
+  const wallMs = wallTimeAsUtcMs(w);
+  const firstGuess = wallMs - offsetMinutesAt(wallMs, timeZone) * 60_000;
+  return wallMs - offsetMinutesAt(firstGuess, timeZone) * 60_000;
+}
