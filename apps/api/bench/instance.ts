@@ -1,0 +1,118 @@
+/**
+ * One API process under benchmark, started by the bench with `fork` (so its memory and CPU
+ * are its own). It builds the real app with `buildApp` from its environment, then:
+ * - `BENCH_MODE=sync`: on "go", runs one scheduler pass (`runDueSyncs()`, what a cron tick
+ *   runs), sampling its RSS, and reports what it synced;
+ * - `BENCH_MODE=serve`: listens on a free port until told to stop.
+ */
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+
+export type ParentMessage = { type: 'go' } | { type: 'stop' };
+
+export interface RssSample {
+  ms: number;
+  synced: number;
+  rss: number;
+}
+
+export type ChildMessage =
+  | { type: 'ready'; rss: number }
+  | { type: 'listening'; port: number }
+  | {
+      type: 'done';
+      wallMs: number;
+      synced: number;
+      succeeded: number;
+      failed: number;
+      errors: Record<string, number>;
+      accountIds: string[];
+      samples: RssSample[];
+      readyRss: number;
+      peakRss: number;
+      maxRssKb: number;
+    }
+  | { type: 'error'; message: string };
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+function nextMessage(): Promise<ParentMessage> {
+  return new Promise((resolve) => process.once('message', (m) => resolve(m as ParentMessage)));
+}
+
+async function main() {
+  const app = await buildApp(loadConfig(process.env));
+  await app.ready();
+  const mode = process.env.BENCH_MODE ?? 'sync';
+
+  if (mode === 'serve') {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    await send({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+    await nextMessage();
+    await app.close();
+    return;
+  }
+
+  const service = app.tempus?.service;
+  if (!service) throw new Error('the tempus module is disabled');
+  const accountIds: string[] = [];
+  const errors: Record<string, number> = {};
+  let succeeded = 0;
+  let failed = 0;
+  service.events.on('sync', ({ sync }) => {
+    accountIds.push(sync.accountId);
+    if (sync.status === 'succeeded') succeeded++;
+    else {
+      failed++;
+      const code = sync.error?.code ?? 'unknown';
+      errors[code] = (errors[code] ?? 0) + 1;
+    }
+  });
+
+  const readyRss = process.memoryUsage().rss;
+  await send({ type: 'ready', rss: readyRss });
+  await nextMessage();
+
+  const started = performance.now();
+  const samples: RssSample[] = [];
+  let peakRss = readyRss;
+  const sample = () => {
+    const rss = process.memoryUsage().rss;
+    peakRss = Math.max(peakRss, rss);
+    samples.push({ ms: Math.round(performance.now() - started), synced: accountIds.length, rss });
+  };
+  const sampler = setInterval(sample, 250);
+  await service.runDueSyncs();
+  const wallMs = performance.now() - started;
+  clearInterval(sampler);
+  sample();
+
+  await send({
+    type: 'done',
+    wallMs,
+    synced: accountIds.length,
+    succeeded,
+    failed,
+    errors,
+    accountIds,
+    samples,
+    readyRss,
+    peakRss,
+    maxRssKb: process.resourceUsage().maxRSS,
+  });
+  await app.close();
+}
+
+main().then(
+  () => process.exit(0),
+  async (err: unknown) => {
+    await send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    process.exit(1);
+  },
+);

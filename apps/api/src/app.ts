@@ -1,0 +1,87 @@
+/**
+ * Builds the Family Hub API as a ready, non-listening Fastify instance. No side effects at
+ * import; `server.ts` is the only entry that listens and starts the scheduler.
+ */
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { loggerOptions } from './lib/logger.js';
+import accountsRoutes from './modules/accounts/routes.js';
+import calendarRoutes from './modules/calendar/routes.js';
+import healthRoutes from './modules/health/routes.js';
+import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
+import auth from './plugins/auth.js';
+import databasePlugin from './plugins/database.js';
+import docs from './plugins/docs.js';
+import errorHandler from './plugins/error-handler.js';
+import metrics from './plugins/metrics.js';
+import security from './plugins/security.js';
+
+/**
+ * One access-log line per request, written when it completes and naming the request,
+ * instead of Fastify's two: half the logging cost on the hottest routes, the same facts.
+ */
+class AccessLog extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    if (error) return super.requestCompleted(error, request, reply);
+    reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
+export interface BuildOptions {
+  /** An already open (and migrated) database, e.g. a test's; otherwise one is opened from config. */
+  database?: Database;
+  /** Where log lines go instead of stdout (tests capture and search them). */
+  logStream?: DestinationStream;
+  logLevel?: string;
+  tempus?: TempusModuleOptions;
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}) {
+  const app = Fastify({
+    logger: {
+      ...loggerOptions(options.logLevel ?? config.logLevel, config.prettyLogs && !options.logStream),
+      ...(options.logStream && { stream: options.logStream }),
+    },
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 256 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+    logController: new AccessLog(),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(databasePlugin, {
+    url: config.database.url,
+    pgliteDir: config.database.pgliteDir,
+    database: options.database,
+    migrate: !options.database,
+  });
+  await app.register(metrics);
+  await app.register(docs);
+  await app.register(security, { webOrigin: config.http.webOrigin });
+  await app.register(auth, {
+    sessionSecret: config.session.secret,
+    sessionTtlMs: config.session.ttlMs,
+    adminToken: config.adminToken,
+  });
+
+  await app.register(healthRoutes);
+  await app.register(accountsRoutes);
+  await app.register(calendarRoutes);
+  await app.register(tempusModule, { config, ...options.tempus });
+
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,168 @@
+/**
+ * The API's configuration: one zod schema over the environment, parsed once at start-up
+ * and frozen. A bad value fails with one line naming the variable.
+ */
+import { fileURLToPath } from 'node:url';
+import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
+
+/** `./data/` at the repository root, wherever the API is started from. */
+const DEFAULT_PGLITE_DIR = fileURLToPath(new URL('../../../data/pglite', import.meta.url));
+const DEV_ONLY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_ONLY_SESSION_SECRET = 'development-only-session-secret-not-for-production';
+/** Matches the bundled simulator's development client, so a fresh checkout runs with no setup. */
+const DEV_ONLY_CLIENT = { id: 'familyhub-dev', secret: 'familyhub-dev-secret' };
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  DATABASE_URL: optionalString.pipe(z.url().startsWith('postgres').optional()),
+  PGLITE_DIR: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Which proxies' X-Forwarded-* headers to believe: the web app's server on this host by default. */
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .default('loopback')
+    .transform((v) => (v === 'true' ? true : v === 'false' ? false : v)),
+  WEB_ORIGIN: z.url().default('http://localhost:5173'),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
+  ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TEMPUS_ENABLED: bool.default(true),
+  TEMPUS_AUTH_URL: z.url().default('http://127.0.0.1:4010'),
+  TEMPUS_API_URL: z.url().default('http://127.0.0.1:4010'),
+  TEMPUS_CLIENT_ID: optionalString,
+  TEMPUS_CLIENT_SECRET: optionalString,
+  TEMPUS_OAUTH_REDIRECT_URI: z.url().default('http://localhost:3000/api/tempus/callback'),
+  TEMPUS_TOKEN_ENCRYPTION_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+      .optional(),
+  ),
+  TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: optionalString,
+  TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  TEMPUS_SYNC_CRON: z.string().refine(isValidCron, 'must be a valid cron expression').default('0 */6 * * *'),
+  TEMPUS_RATE_LIMIT_RPS: z.coerce.number().positive().max(1000).default(8),
+  TEMPUS_SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  TEMPUS_SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+  TEMPUS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface EncryptionKey {
+  version: number;
+  key: Buffer;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  const sessionSecret = e.SESSION_SECRET ?? (production ? undefined : DEV_ONLY_SESSION_SECRET);
+  if (!sessionSecret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required in production');
+  if (production && sessionSecret === DEV_ONLY_SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET must not be the development default in production');
+  }
+
+  const encryptionKey = e.TEMPUS_TOKEN_ENCRYPTION_KEY ?? (production ? undefined : DEV_ONLY_ENCRYPTION_KEY);
+  const clientId = e.TEMPUS_CLIENT_ID ?? (production ? undefined : DEV_ONLY_CLIENT.id);
+  const clientSecret = e.TEMPUS_CLIENT_SECRET ?? (production ? undefined : DEV_ONLY_CLIENT.secret);
+  if (e.TEMPUS_ENABLED) {
+    if (!encryptionKey) {
+      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required outside development');
+    }
+    if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
+      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
+    }
+    if (!clientId) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_ID is required when TEMPUS_ENABLED=true');
+    if (!clientSecret) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_SECRET is required when TEMPUS_ENABLED=true');
+    if (production && clientSecret === DEV_ONLY_CLIENT.secret) {
+      throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_SECRET must not be the development default in production');
+    }
+  }
+
+  const keys = parseKeys(encryptionKey ?? DEV_ONLY_ENCRYPTION_KEY, e.TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS, e.TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION);
+
+  return deepFreeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    prettyLogs: e.NODE_ENV === 'development',
+    database: { url: e.DATABASE_URL, pgliteDir: e.PGLITE_DIR ?? DEFAULT_PGLITE_DIR },
+    http: { port: e.PORT, host: e.HOST, webOrigin: new URL(e.WEB_ORIGIN).origin, trustProxy: e.TRUST_PROXY },
+    session: { secret: sessionSecret, ttlMs: e.SESSION_TTL_HOURS * 3_600_000 },
+    adminToken: e.ADMIN_API_TOKEN,
+    tempus: {
+      enabled: e.TEMPUS_ENABLED,
+      authUrl: e.TEMPUS_AUTH_URL.replace(/\/$/, ''),
+      apiUrl: e.TEMPUS_API_URL.replace(/\/$/, ''),
+      clientId: clientId ?? '',
+      clientSecret: clientSecret ?? '',
+      redirectUri: e.TEMPUS_OAUTH_REDIRECT_URI,
+      encryptionKeys: keys,
+      syncCron: e.TEMPUS_SYNC_CRON,
+      rateLimitRps: e.TEMPUS_RATE_LIMIT_RPS,
+      windowPastDays: e.TEMPUS_SYNC_WINDOW_PAST_DAYS,
+      windowFutureDays: e.TEMPUS_SYNC_WINDOW_FUTURE_DAYS,
+      syncConcurrency: e.TEMPUS_SYNC_CONCURRENCY,
+    },
+  });
+}
+
+/**
+ * The current key is version 1 + the number of old keys, so rotating is: move the current
+ * key to the front of TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS (comma-separated, oldest first) and
+ * set a new current key. Stored ciphertexts name the version that made them.
+ *
+ * Retiring an old key once nothing is encrypted with it any more must not renumber the
+ * others, so versions can be pinned: an old key may be written `<version>:<key>`, and
+ * TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION sets the current key's version.
+ */
+function parseKeys(current: string, old: string | undefined, currentVersion: number | undefined): { current: EncryptionKey; all: EncryptionKey[] } {
+  const olds = (old ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const pinned = /^(\d+):(.+)$/.exec(entry);
+      const key = Buffer.from(pinned ? pinned[2]! : entry, 'base64');
+      if (key.length !== 32) {
+        throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS must hold 32-byte base64 keys');
+      }
+      return { version: pinned ? Number(pinned[1]) : i + 1, key };
+    });
+  const currentKey = { version: currentVersion ?? olds.length + 1, key: Buffer.from(current, 'base64') };
+  const all = [...olds, currentKey];
+  if (new Set(all.map((k) => k.version)).size !== all.length) {
+    throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION clashes with a version in TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS');
+  }
+  return { current: currentKey, all };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export type Config = ReturnType<typeof loadConfig>;

@@ -1,0 +1,96 @@
+/** Sign-up, login, logout, the signed-in user and adding family members. */
+import {
+  addMemberBody,
+  errorBody,
+  loginBody,
+  meResponse,
+  sessionResponse,
+  signupBody,
+  user as userSchema,
+} from '@familyhub/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { TooManyRequestsError } from '../../lib/errors.js';
+
+const LOGIN_PER_ACCOUNT = { max: 10, timeWindow: 15 * 60_000 };
+const LOGIN_PER_IP = { max: 30, timeWindow: 60_000 };
+
+const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const loginLimitPerAccount = app.createRateLimit({
+    ...LOGIN_PER_ACCOUNT,
+    keyGenerator: (request) => `login:${(request.body as { email?: string } | undefined)?.email ?? ''}`,
+  });
+
+  app.post(
+    '/api/auth/signup',
+    {
+      schema: {
+        tags: ['accounts'],
+        body: signupBody,
+        response: { 201: sessionResponse, 400: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { user, family, session } = await app.accounts.signup(request.body);
+      app.setSessionCookie(request, reply, session.token, session.expiresAt);
+      return reply.status(201).send({ user, family });
+    },
+  );
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: LOGIN_PER_IP },
+      preHandler: async (request) => {
+        const limit = await loginLimitPerAccount(request);
+        if (!limit.isAllowed && limit.isExceeded) {
+          throw new TooManyRequestsError('Too many sign-in attempts for this account. Try again later.', limit.ttlInSeconds);
+        }
+      },
+      schema: {
+        tags: ['accounts'],
+        body: loginBody,
+        response: { 200: sessionResponse, 400: errorBody, 401: errorBody, 429: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const { user, family, session } = await app.accounts.login(request.body.email, request.body.password);
+      app.setSessionCookie(request, reply, session.token, session.expiresAt);
+      return { user, family };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags: ['accounts'], response: { 204: z.null() } } },
+    async (request, reply) => {
+      await app.accounts.logout(app.sessionToken(request));
+      app.clearSessionCookie(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/me',
+    { preHandler: app.requireMember, schema: { tags: ['accounts'], response: { 200: meResponse, 401: errorBody } } },
+    async (request) => app.accounts.me(request.user!),
+  );
+
+  app.post(
+    '/api/family/members',
+    {
+      preHandler: app.requireParent,
+      schema: {
+        tags: ['accounts'],
+        body: addMemberBody,
+        response: { 201: z.object({ user: userSchema }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const user = await app.accounts.addMember(request.user!, request.body);
+      return reply.status(201).send({ user: { ...user, familyId: request.user!.familyId } });
+    },
+  );
+};
+
+export default accountsRoutes;

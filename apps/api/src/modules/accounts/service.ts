@@ -1,0 +1,114 @@
+/**
+ * Sign-up, login, sessions and family members. Sessions are random tokens whose SHA-256
+ * is stored; the raw token lives only in the browser's HttpOnly cookie.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddMemberBody, SignupBody } from '@familyhub/shared';
+import type { Db } from '../../db/client.js';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
+import { decoyHash, hashPassword, verifyPassword } from '../../lib/passwords.js';
+import * as repo from './repository.js';
+import type { AuthUser } from './types.js';
+
+export interface AccountsServiceDeps {
+  db: Db;
+  sessionTtlMs: number;
+  clock?: () => Date;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Signed-in users looked up in the last few seconds, so a page that fires several API
+ * calls costs one session query, not one per call. Logout evicts at once in this process;
+ * another instance may honour a revoked session for at most SESSION_CACHE_MS.
+ */
+const SESSION_CACHE_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+
+export function createAccountsService({ db, sessionTtlMs, clock = () => new Date() }: AccountsServiceDeps) {
+  const recentSessions = new Map<string, { user: AuthUser; until: number }>();
+
+  async function startSession(userId: string) {
+    const token = randomBytes(32).toString('base64url');
+    const now = clock();
+    const expiresAt = new Date(now.getTime() + sessionTtlMs);
+    // Sign-ins are rare enough, and the delete is indexed: expired sessions go here.
+    await repo.deleteExpiredSessions(db, now);
+    await repo.insertSession(db, { id: hashToken(token), userId, expiresAt });
+    return { token, expiresAt };
+  }
+
+  async function familyOf(user: AuthUser) {
+    const family = await repo.findFamily(db, user.familyId);
+    if (!family) throw new NotFoundError('Family not found.');
+    return family;
+  }
+
+  return {
+    async signup(input: SignupBody & { email: string }) {
+      const passwordHash = await hashPassword(input.password);
+      const result = await db.transaction(async (tx) => {
+        const family = await repo.insertFamily(tx, input.familyName);
+        const user = await repo.insertUser(tx, {
+          familyId: family.id,
+          email: input.email,
+          name: input.name,
+          role: 'parent',
+          passwordHash,
+        });
+        if (!user) throw new ConflictError('email_taken', 'An account with that email already exists.');
+        return { user, family };
+      });
+      return { ...result, session: await startSession(result.user.id) };
+    },
+
+    async login(email: string, password: string) {
+      const found = await repo.findUserWithHashByEmail(db, email);
+      const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
+      if (!found || !ok) throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
+      const { passwordHash: _hash, ...user } = found;
+      return { user, family: await familyOf(user), session: await startSession(user.id) };
+    },
+
+    async logout(token: string | undefined) {
+      if (!token) return;
+      const id = hashToken(token);
+      recentSessions.delete(id);
+      await repo.deleteSession(db, id);
+    },
+
+    async userForSession(token: string): Promise<AuthUser | undefined> {
+      const id = hashToken(token);
+      const now = clock().getTime();
+      const hit = recentSessions.get(id);
+      if (hit && hit.until > now) return hit.user;
+      recentSessions.delete(id);
+      const found = await repo.findSessionUser(db, id, clock());
+      if (!found) return undefined;
+      const { expiresAt, ...user } = found;
+      if (recentSessions.size >= SESSION_CACHE_MAX) recentSessions.delete(recentSessions.keys().next().value!);
+      recentSessions.set(id, { user, until: Math.min(now + SESSION_CACHE_MS, expiresAt.getTime()) });
+      return user;
+    },
+
+    async me(user: AuthUser) {
+      const [family, members] = await Promise.all([familyOf(user), repo.listMembers(db, user.familyId)]);
+      return { user, family, members };
+    },
+
+    async addMember(parent: AuthUser, input: AddMemberBody & { email: string }) {
+      const user = await repo.insertUser(db, {
+        familyId: parent.familyId,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        passwordHash: await hashPassword(input.password),
+      });
+      if (!user) throw new ConflictError('email_taken', 'An account with that email already exists.');
+      return user;
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -1,0 +1,5 @@
+import type { Role, User } from '@familyhub/shared';
+
+export type { Role };
+/** The signed-in user as the rest of the API sees it. */
+export type AuthUser = User;

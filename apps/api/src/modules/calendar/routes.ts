@@ -1,0 +1,44 @@
+/** The family calendar's HTTP routes. */
+import { createEventBody, errorBody, eventResponse, eventsQuery, eventsResponse, updateEventBody } from '@familyhub/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createCalendarService } from './service.js';
+
+const idParams = z.object({ id: z.uuid() });
+const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
+
+const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
+  const calendar = createCalendarService({ db: app.db });
+  app.addHook('preHandler', app.requireMember);
+
+  app.get(
+    '/api/calendar/events',
+    { schema: { tags: ['calendar'], querystring: eventsQuery, response: { 200: eventsResponse, ...errors } } },
+    async (request) => ({
+      events: await calendar.list(request.user!, new Date(request.query.from), new Date(request.query.to)),
+    }),
+  );
+
+  app.post(
+    '/api/calendar/events',
+    { schema: { tags: ['calendar'], body: createEventBody, response: { 201: eventResponse, ...errors } } },
+    async (request, reply) => reply.status(201).send({ event: await calendar.create(request.user!, request.body) }),
+  );
+
+  app.patch(
+    '/api/calendar/events/:id',
+    { schema: { tags: ['calendar'], params: idParams, body: updateEventBody, response: { 200: eventResponse, ...errors } } },
+    async (request) => ({ event: await calendar.update(request.user!, request.params.id, request.body) }),
+  );
+
+  app.delete(
+    '/api/calendar/events/:id',
+    { schema: { tags: ['calendar'], params: idParams, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await calendar.remove(request.user!, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+export default calendarRoutes;

@@ -1,0 +1,188 @@
+/**
+ * Fetches an account's shifts from Tempus and applies them to the calendar.
+ *
+ * Fetching pages to the end happens before anything is written; applying is one
+ * transaction, so a failure or a crash at any point leaves the calendar as it was.
+ * Events are upserted on the unique (account, shift id) index, so duplicates cannot arise,
+ * and only what changed is written.
+ */
+import type { Db, Tx } from '../../db/client.js';
+import type { TempusApi } from './client.js';
+import { MAX_PAGE_SIZE } from './client.js';
+import { eventHash, mapShift, type MappedEvent } from './mapping.js';
+import * as repo from './repository.js';
+import { TempusError, type SyncType, type TempusItem, type TempusShift } from './types.js';
+
+const MAX_LISTING_RESTARTS = 3;
+const MAX_PAGES = 1_000;
+
+export interface SyncWindow {
+  from: Date;
+  to: Date;
+}
+
+export interface FetchResult {
+  items: TempusItem[];
+  serverTime: Date;
+  requests: number;
+}
+
+export interface ApplyCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface SyncAccountRef {
+  id: string;
+  familyId: string;
+  userId: string;
+  syncCursor: Date | null;
+}
+
+/** Hands out an access token; `refresh` is called once when Tempus answers 401. */
+export interface AccessTokens {
+  current(): Promise<string>;
+  refresh(rejected: string): Promise<string>;
+}
+
+export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
+  async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens): Promise<FetchResult> {
+    let requests = 0;
+    for (let attempt = 0; ; attempt++) {
+      const items: TempusItem[] = [];
+      let cursor: string | undefined;
+      let serverTime: Date | undefined;
+      try {
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const query = {
+            from: window.from,
+            to: window.to,
+            limit: MAX_PAGE_SIZE,
+            ...(type === 'incremental' && account.syncCursor && { updatedSince: account.syncCursor }),
+            ...(cursor && { cursor }),
+          };
+          let token = await tokens.current();
+          let result;
+          try {
+            requests++;
+            result = await api.schedulesPage(token, query);
+          } catch (err) {
+            if (!(err instanceof TempusError && err.code === 'unauthorized')) throw err;
+            token = await tokens.refresh(token);
+            requests++;
+            result = await api.schedulesPage(token, query);
+          }
+          // The first page's server_time is the next updated_since: Tempus's clock, not ours.
+          serverTime ??= result.serverTime;
+          items.push(...result.items);
+          if (!result.nextCursor) return { items, serverTime, requests };
+          cursor = result.nextCursor;
+        }
+        throw new TempusError('invalid_response', `Tempus kept paging past ${MAX_PAGES} pages`);
+      } catch (err) {
+        if (err instanceof TempusError && err.code === 'invalid_cursor' && attempt < MAX_LISTING_RESTARTS) continue;
+        if (err instanceof TempusError && err.code === 'unauthorized') {
+          throw new TempusError('unauthorized', 'Tempus refused a freshly refreshed access token', { status: 401 });
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Applies fetched items in the caller's transaction and returns what changed. */
+  async function apply(
+    tx: Tx,
+    account: SyncAccountRef,
+    syncId: string,
+    type: SyncType,
+    fetched: TempusItem[],
+    window: SyncWindow,
+    now: Date,
+  ): Promise<ApplyCounts> {
+    const latest = latestVersions(fetched);
+    const shifts: TempusShift[] = [];
+    const tombstoneIds: string[] = [];
+    for (const item of latest.values()) {
+      if (item.deleted === true) tombstoneIds.push(item.id);
+      else shifts.push(item);
+    }
+
+    // A quiet incremental sync reads and writes nothing.
+    if (latest.size === 0 && type === 'incremental') return { fetched: 0, created: 0, updated: 0, deleted: 0 };
+
+    const existing = new Map<string, repo.SyncedEventRow>();
+    for (const e of await repo.accountEvents(tx, account.id)) existing.set(e.tempusId, e);
+    const cached = new Map((await repo.accountCache(tx, account.id)).map((c) => [c.tempusId, c.payloadHash]));
+
+    const upserts: repo.EventUpsert[] = [];
+    const cacheWrites: { tempusId: string; tempusUpdatedAt: Date; payloadHash: string }[] = [];
+    const audit: repo.AuditRow[] = [];
+    let created = 0;
+    let updated = 0;
+
+    for (const shift of shifts) {
+      const mapped = mapShift(shift);
+      const hash = eventHash(mapped);
+      const current = existing.get(shift.id);
+      if (cached.get(shift.id) !== hash) {
+        cacheWrites.push({ tempusId: shift.id, tempusUpdatedAt: new Date(shift.updated_at), payloadHash: hash });
+      }
+      if (current && eventHash(current) === hash) continue;
+      upserts.push({ tempusId: shift.id, ...mapped });
+      if (!current) {
+        created++;
+        audit.push({ tempusId: shift.id, action: 'created', before: null, after: auditJson(mapped), eventId: null });
+      } else {
+        updated++;
+        // Tempus's version did not change since we last wrote it, so the row was edited here.
+        const action = cached.get(shift.id) === hash ? 'restored' : 'updated';
+        audit.push({ tempusId: shift.id, action, before: auditJson(current), after: auditJson(mapped), eventId: current.id });
+      }
+    }
+
+    const removals: repo.SyncedEventRow[] = tombstoneIds.flatMap((id) => existing.get(id) ?? []);
+    if (type !== 'incremental') {
+      // A full listing is the whole truth for its window: what it lacks no longer exists.
+      const seen = new Set(shifts.map((s) => s.id));
+      const tombstoned = new Set(tombstoneIds);
+      for (const e of existing.values()) {
+        const inWindow = e.startAt < window.to && e.endAt > window.from;
+        if (inWindow && !seen.has(e.tempusId) && !tombstoned.has(e.tempusId)) removals.push(e);
+      }
+    }
+    for (const e of removals) audit.push({ tempusId: e.tempusId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+
+    const owner = { familyId: account.familyId, ownerUserId: account.userId, tempusAccountId: account.id };
+    const eventIds = await repo.upsertEvents(tx, owner, upserts, now);
+    await repo.deleteEvents(tx, account.id, removals.map((e) => e.id));
+    await repo.upsertCache(tx, account.id, cacheWrites);
+    await repo.deleteCache(tx, account.id, [...tombstoneIds, ...removals.map((e) => e.tempusId)]);
+    await repo.insertAudit(
+      tx,
+      syncId,
+      account.id,
+      audit.map((a) => ({ ...a, eventId: a.eventId ?? eventIds.get(a.tempusId) ?? null })),
+    );
+    return { fetched: fetched.length, created, updated, deleted: removals.length };
+  }
+
+  return { fetchAll, apply, db };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;
+
+/** A shift changed while its listing was paged can appear twice; the newest version wins. */
+function latestVersions(items: TempusItem[]): Map<string, TempusItem> {
+  const latest = new Map<string, TempusItem>();
+  for (const item of items) {
+    const seen = latest.get(item.id);
+    if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.id, item);
+  }
+  return latest;
+}
+
+function auditJson(e: MappedEvent) {
+  return { title: e.title, startAt: e.startAt.toISOString(), endAt: e.endAt.toISOString(), status: e.status, location: e.location, note: e.note };
+}

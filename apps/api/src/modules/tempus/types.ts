@@ -1,0 +1,51 @@
+/** Types shared inside the tempus module. */
+import type { z } from 'zod';
+import type { shiftSchema, tombstoneSchema } from './client.js';
+
+export type TempusShift = z.infer<typeof shiftSchema>;
+export type TempusTombstone = z.infer<typeof tombstoneSchema>;
+export type TempusItem = TempusShift | TempusTombstone;
+
+export type SyncType = 'initial' | 'incremental' | 'full';
+export type SyncTrigger = 'connect' | 'schedule' | 'manual' | 'admin';
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date;
+  scope: string | null;
+}
+
+export interface TempusProfile {
+  id: string;
+  email: string | null;
+  name: string | null;
+  timezone: string | null;
+  employer: string | null;
+}
+
+/** Failure of a sync or a Tempus call, with a stable code for the status page and metrics. */
+export class TempusError extends Error {
+  constructor(
+    readonly code:
+      | 'invalid_grant'
+      | 'insufficient_scope'
+      | 'invalid_response'
+      | 'rate_limited'
+      | 'unavailable'
+      | 'circuit_open'
+      | 'version_removed'
+      | 'invalid_cursor'
+      | 'unauthorized'
+      | 'request_failed'
+      | 'network_error',
+    message: string,
+    readonly options: { status?: number; retryAfterMs?: number; transient?: boolean } = {},
+  ) {
+    super(message);
+    this.name = 'TempusError';
+  }
+  get transient(): boolean {
+    return this.options.transient ?? false;
+  }
+}

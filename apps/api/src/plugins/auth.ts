@@ -1,0 +1,107 @@
+/**
+ * Who is calling: the session cookie (a family member) or the operator bearer token.
+ * Routes opt in with the guards `app.requireMember`, `app.requireParent` and
+ * `app.requireMemberOrOperator`; none of them is applied globally.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
+import { createAccountsService, type AccountsService } from '../modules/accounts/service.js';
+import type { AuthUser } from '../modules/accounts/types.js';
+
+export const SESSION_COOKIE = 'fh_session';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: AccountsService;
+    requireMember: (request: FastifyRequest) => Promise<void>;
+    requireParent: (request: FastifyRequest) => Promise<void>;
+    requireMemberOrOperator: (request: FastifyRequest) => Promise<void>;
+    setSessionCookie: (request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) => void;
+    clearSessionCookie: (reply: FastifyReply) => void;
+    sessionToken: (request: FastifyRequest) => string | undefined;
+  }
+  interface FastifyRequest {
+    user: AuthUser | null;
+    operator: boolean;
+  }
+}
+
+export interface AuthPluginOptions {
+  sessionSecret: string;
+  sessionTtlMs: number;
+  adminToken: string | undefined;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export default fp<AuthPluginOptions>(
+  async (app, opts) => {
+    await app.register(cookie, { secret: opts.sessionSecret });
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new TooManyRequestsError(`Too many attempts. Try again in ${context.after}.`, context.ttl / 1000),
+    });
+
+    const accounts = createAccountsService({ db: app.db, sessionTtlMs: opts.sessionTtlMs });
+    app.decorate('accounts', accounts);
+    app.decorateRequest('user', null);
+    app.decorateRequest('operator', false);
+
+    const adminDigest = opts.adminToken ? digest(opts.adminToken) : undefined;
+
+    app.decorate('sessionToken', (request: FastifyRequest) => {
+      const raw = request.cookies[SESSION_COOKIE];
+      if (!raw) return undefined;
+      const unsigned = request.unsignCookie(raw);
+      return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+    });
+
+    async function resolveUser(request: FastifyRequest) {
+      if (request.user) return request.user;
+      const token = app.sessionToken(request);
+      if (token) request.user = (await accounts.userForSession(token)) ?? null;
+      return request.user;
+    }
+
+    function resolveOperator(request: FastifyRequest) {
+      const header = request.headers.authorization;
+      if (!adminDigest || !header?.startsWith('Bearer ')) return false;
+      request.operator = timingSafeEqual(digest(header.slice(7)), adminDigest);
+      if (!request.operator) throw new UnauthorizedError('Invalid operator token.', 'invalid_token');
+      return true;
+    }
+
+    app.decorate('requireMember', async (request: FastifyRequest) => {
+      if (!(await resolveUser(request))) throw new UnauthorizedError();
+    });
+    app.decorate('requireParent', async (request: FastifyRequest) => {
+      const user = await resolveUser(request);
+      if (!user) throw new UnauthorizedError();
+      if (user.role !== 'parent') throw new ForbiddenError('Only a parent may do this.', 'parent_only');
+    });
+    app.decorate('requireMemberOrOperator', async (request: FastifyRequest) => {
+      if (resolveOperator(request)) return;
+      if (!(await resolveUser(request))) throw new UnauthorizedError();
+    });
+
+    app.decorate('setSessionCookie', (request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) => {
+      reply.setCookie(SESSION_COOKIE, token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        signed: true,
+        expires: expiresAt,
+      });
+    });
+    app.decorate('clearSessionCookie', (reply: FastifyReply) => {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    });
+  },
+  { name: 'auth', dependencies: ['database'] },
+);

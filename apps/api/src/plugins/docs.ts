@@ -1,0 +1,23 @@
+/** The OpenAPI document, generated from the routes' zod schemas, served at GET /docs. */
+import swagger from '@fastify/swagger';
+import fp from 'fastify-plugin';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'Family Hub API', version: '1.0.0', description: 'Family calendar with the Tempus shift integration.' },
+        components: {
+          securitySchemes: {
+            session: { type: 'apiKey', in: 'cookie', name: 'fh_session' },
+            operator: { type: 'http', scheme: 'bearer' },
+          },
+        },
+      },
+      transform: jsonSchemaTransform,
+    });
+    app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'docs' },
+);

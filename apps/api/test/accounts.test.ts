@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { sessions } from '../src/db/schema.js';
+import { Client, createContext, uniqueEmail, WEB_ORIGIN } from './support/context.js';
+
+const ctx = await createContext();
+
+describe('sign-up, login and logout', () => {
+  it('signs up a parent of a new family and starts a session', async () => {
+    const client = ctx.client();
+    const email = uniqueEmail();
+    const res = await client.post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'Karin', familyName: 'Lind' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email, name: 'Karin', role: 'parent' });
+    expect(res.body.family.name).toBe('Lind');
+    expect(res.body.user).not.toHaveProperty('passwordHash');
+    const me = await client.get('/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.members).toHaveLength(1);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax session cookie that is not Secure over plain http', async () => {
+    const client = ctx.client();
+    const res = await client.post('/api/auth/signup', {
+      email: uniqueEmail(),
+      password: 'ett-langt-losenord',
+      name: 'Karin',
+      familyName: 'Lind',
+    });
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^fh_session=/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).not.toContain('Secure');
+  });
+
+  it('marks the session cookie Secure when served over https behind the production proxy', async () => {
+    const production = await ctx.buildAnotherApp({
+      env: {
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'a-production-session-secret-of-enough-length',
+        TEMPUS_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+        TEMPUS_CLIENT_SECRET: 'a-production-like-client-secret',
+      },
+    });
+    const res = await production.inject({
+      method: 'POST',
+      url: '/api/auth/signup',
+      headers: { 'x-forwarded-proto': 'https' },
+      payload: { email: uniqueEmail(), password: 'ett-langt-losenord', name: 'K', familyName: 'L' },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(String(res.headers['set-cookie'])).toContain('Secure');
+  });
+
+  it('refuses a second account with the same email, whatever its case', async () => {
+    const email = uniqueEmail();
+    const first = await ctx.client().post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'A', familyName: 'B' });
+    expect(first.status).toBe(201);
+    const again = await ctx.client().post('/api/auth/signup', { email: email.toUpperCase(), password: 'ett-langt-losenord', name: 'A', familyName: 'B' });
+    expect(again.status).toBe(409);
+    expect(again.body).toEqual({ error: 'email_taken', message: expect.any(String) });
+  });
+
+  it('refuses a too short password with a 400 that names the field', async () => {
+    const res = await ctx.client().post('/api/auth/signup', { email: uniqueEmail(), password: 'kort', name: 'A', familyName: 'B' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('validation_error');
+    expect(res.body.message).toContain('password');
+  });
+
+  it('logs in with the right password and answers 401 to a wrong one or an unknown email', async () => {
+    const email = uniqueEmail();
+    await ctx.client().post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'A', familyName: 'B' });
+    const ok = await ctx.client().post('/api/auth/login', { email: email.toUpperCase(), password: 'ett-langt-losenord' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user.email).toBe(email);
+    const wrong = await ctx.client().post('/api/auth/login', { email, password: 'fel-losenord-helt' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_credentials');
+    const unknown = await ctx.client().post('/api/auth/login', { email: uniqueEmail(), password: 'ett-langt-losenord' });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.message).toBe(wrong.body.message);
+  });
+
+  it('ends the session on logout so the old cookie no longer works', async () => {
+    const { client } = await ctx.newParent();
+    const cookie = client.cookie!;
+    expect((await client.post('/api/auth/logout')).status).toBe(204);
+    const replay = new Client(ctx.app);
+    replay.cookie = cookie;
+    expect((await replay.get('/api/me')).status).toBe(401);
+  });
+
+  it('refuses an expired session', async () => {
+    const { client } = await ctx.newParent();
+    await ctx.database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) });
+    const res = await client.get('/api/me');
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('unauthorized');
+  });
+
+  it('refuses a forged or tampered session cookie', async () => {
+    const forged = ctx.client();
+    forged.cookie = 'fh_session=not-a-real-session.c2lnbmF0dXJl';
+    expect((await forged.get('/api/me')).status).toBe(401);
+    const { client } = await ctx.newParent();
+    const tampered = ctx.client();
+    tampered.cookie = client.cookie!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    expect((await tampered.get('/api/me')).status).toBe(401);
+  });
+
+  it('stores only a hash of the session token', async () => {
+    const { client } = await ctx.newParent();
+    const token = decodeURIComponent(client.cookie!.split('=')[1]!).split('.')[0]!;
+    const rows = await ctx.database.db.select().from(sessions);
+    expect(rows.some((r) => r.id === token)).toBe(false);
+  });
+
+  it('rate-limits logins to one account', async () => {
+    const email = uniqueEmail();
+    await ctx.client().post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'A', familyName: 'B' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await ctx.client().post('/api/auth/login', { email, password: 'fel-losenord-helt' })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    const limited = await ctx.client().post('/api/auth/login', { email, password: 'ett-langt-losenord' });
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('rate_limited');
+    expect(limited.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('family members', () => {
+  it('lets a parent add a member who then signs in and sees the family', async () => {
+    const parent = await ctx.newParent();
+    const member = await ctx.newMember(parent.client, 'member', 'Elsa');
+    const me = await member.client.get('/api/me');
+    expect(me.body.user.role).toBe('member');
+    expect(me.body.family.id).toBe(parent.family.id);
+    expect(me.body.members.map((m: { name: string }) => m.name).sort()).toEqual(['Anna Svensson', 'Elsa']);
+  });
+
+  it('refuses a member adding members with 403', async () => {
+    const parent = await ctx.newParent();
+    const member = await ctx.newMember(parent.client);
+    const res = await member.client.post('/api/family/members', { email: uniqueEmail(), password: 'ett-langt-losenord', name: 'X', role: 'parent' });
+    expect(res.status).toBe(403);
+    expect(res.body.error).toBe('parent_only');
+  });
+
+  it('refuses anonymous calls with 401', async () => {
+    expect((await ctx.client().get('/api/me')).status).toBe(401);
+    expect((await ctx.client().post('/api/family/members', { email: uniqueEmail(), password: 'ett-langt-losenord', name: 'X', role: 'member' })).status).toBe(401);
+  });
+});
+
+describe('cross-site request forgery', () => {
+  it('refuses a state-changing request from another origin with 403 csrf', async () => {
+    const { client } = await ctx.newParent();
+    const res = await client.post('/api/calendar/events', { title: 'x', startDate: '2026-12-01T10:00:00Z', endDate: '2026-12-01T11:00:00Z' }, { origin: 'https://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: 'csrf', message: expect.any(String) });
+  });
+
+  it('refuses Sec-Fetch-Site: cross-site even without an Origin header', async () => {
+    const { client } = await ctx.newParent();
+    const res = await client.post('/api/auth/logout', {}, { 'sec-fetch-site': 'cross-site' });
+    expect(res.status).toBe(403);
+  });
+
+  it('lets the web app origin and header-less server calls through', async () => {
+    const { client } = await ctx.newParent();
+    const fromWeb = await client.post('/api/calendar/events', { title: 'Tandläkare', startDate: '2026-12-01T10:00:00Z', endDate: '2026-12-01T11:00:00Z' }, { origin: WEB_ORIGIN });
+    expect(fromWeb.status).toBe(201);
+    const fromServer = await client.post('/api/calendar/events', { title: 'Simning', startDate: '2026-12-02T10:00:00Z', endDate: '2026-12-02T11:00:00Z' });
+    expect(fromServer.status).toBe(201);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const production = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'a-production-session-secret-of-enough-length',
+  TEMPUS_CLIENT_ID: 'familyhub',
+  TEMPUS_CLIENT_SECRET: 'a-real-client-secret',
+  TEMPUS_TOKEN_ENCRYPTION_KEY: KEY,
+};
+
+describe('configuration', () => {
+  it('starts in development with every documented default', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('development');
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', webOrigin: 'http://localhost:5173', trustProxy: 'loopback' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.tempus.enabled).toBe(true);
+    expect(config.tempus.syncCron).toBe('0 */6 * * *');
+    expect(config.tempus.rateLimitRps).toBe(8);
+    expect(config.tempus.windowPastDays).toBe(30);
+    expect(config.tempus.windowFutureDays).toBe(60);
+    expect(config.tempus.redirectUri).toBe('http://localhost:3000/api/tempus/callback');
+    expect(config.adminToken).toBeUndefined();
+  });
+
+  it('is frozen after parsing', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.tempus)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ WEB_ORIGIN: 'not a url' }, 'WEB_ORIGIN'],
+    [{ TEMPUS_ENABLED: 'maybe' }, 'TEMPUS_ENABLED'],
+    [{ TEMPUS_SYNC_CRON: 'every now and then' }, 'TEMPUS_SYNC_CRON'],
+    [{ TEMPUS_RATE_LIMIT_RPS: '-1' }, 'TEMPUS_RATE_LIMIT_RPS'],
+    [{ TEMPUS_TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TEMPUS_TOKEN_ENCRYPTION_KEY'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+  ])('refuses %o with one line naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect((err as Error).message).toContain(variable);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(production);
+    expect(config.env).toBe('production');
+    expect(config.prettyLogs).toBe(false);
+  });
+
+  it.each(['SESSION_SECRET', 'TEMPUS_TOKEN_ENCRYPTION_KEY', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'])(
+    'requires %s in production',
+    (variable) => {
+      const env: Record<string, string | undefined> = { ...production, [variable]: undefined };
+      expect(() => loadConfig(env)).toThrow(variable);
+    },
+  );
+
+  it('refuses the development defaults in production', () => {
+    expect(() => loadConfig({ ...production, SESSION_SECRET: 'development-only-session-secret-not-for-production' })).toThrow(
+      'SESSION_SECRET',
+    );
+    expect(() => loadConfig({ ...production, TEMPUS_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })).toThrow(
+      'TEMPUS_TOKEN_ENCRYPTION_KEY',
+    );
+    expect(() => loadConfig({ ...production, TEMPUS_CLIENT_SECRET: 'familyhub-dev-secret' })).toThrow('TEMPUS_CLIENT_SECRET');
+  });
+
+  it('does not need Tempus credentials when the integration is turned off', () => {
+    const config = loadConfig({ ...production, TEMPUS_ENABLED: 'false', TEMPUS_CLIENT_ID: '', TEMPUS_CLIENT_SECRET: '', TEMPUS_TOKEN_ENCRYPTION_KEY: '' });
+    expect(config.tempus.enabled).toBe(false);
+  });
+
+  it('numbers encryption keys so old ones still decrypt after a rotation', () => {
+    const old = Buffer.alloc(32, 2).toString('base64');
+    const config = loadConfig({ ...production, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: old });
+    expect(config.tempus.encryptionKeys.current.version).toBe(2);
+    expect(config.tempus.encryptionKeys.all.map((k) => k.version)).toEqual([1, 2]);
+  });
+});

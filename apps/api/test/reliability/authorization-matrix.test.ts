@@ -1,0 +1,154 @@
+/**
+ * The authorization matrix: every route × every kind of caller, with the status each cell
+ * must answer. A cell that should refuse and does not is a data leak or a takeover.
+ */
+import { describe, expect, it } from 'vitest';
+import { Client, createContext, OPERATOR_TOKEN, uniqueEmail } from '../support/context.js';
+import { expectErrorShape } from './support/faults.js';
+
+const ctx = await createContext();
+const PASSWORD = 'korrekt-hast-batteri';
+
+const familyA = await ctx.newParent('Anna');
+const coParent = await ctx.newMember(familyA.client, 'parent', 'Erik');
+const member = await ctx.newMember(familyA.client, 'member', 'Elsa');
+const familyB = await ctx.newParent('Bo');
+const accountA = await ctx.connectTempus(familyA.client, ctx.newSimUser());
+const DEC = `from=${encodeURIComponent('2026-12-01T00:00:00Z')}&to=${encodeURIComponent('2027-01-01T00:00:00Z')}`;
+
+async function newEventOfA() {
+  const res = await familyA.client.post('/api/calendar/events', { title: 'Tandläkare', startDate: '2026-12-03T10:00:00Z', endDate: '2026-12-03T11:00:00Z' });
+  expect(res.status).toBe(201);
+  return res.body.event.id as string;
+}
+const eventA = await newEventOfA();
+
+/** A new client carrying the caller's session, so a cell that signs in or out cannot change who later cells are. */
+const as = (client: Client) => () => Object.assign(new Client(ctx.app), { cookie: client.cookie });
+const callers = {
+  anonymous: () => new Client(ctx.app),
+  member: as(member.client),
+  parent: as(familyA.client),
+  coParent: as(coParent.client),
+  otherFamilyParent: as(familyB.client),
+  operator: () => new Client(ctx.app, { authorization: `Bearer ${OPERATOR_TOKEN}` }),
+  wrongOperator: () => new Client(ctx.app, { authorization: 'Bearer not-the-operator-token-0123456789' }),
+} as const;
+type Caller = keyof typeof callers;
+
+/** A second session of the same person, for the cells that end a session. */
+async function freshSession(caller: Caller): Promise<Client> {
+  const email = { member: member.user.email, parent: familyA.user.email, coParent: coParent.user.email, otherFamilyParent: familyB.user.email }[caller as string];
+  if (!email) return callers[caller]();
+  const client = new Client(ctx.app);
+  expect((await client.post('/api/auth/login', { email, password: PASSWORD })).status).toBe(200);
+  return client;
+}
+
+interface Route {
+  name: string;
+  call: (client: Client, caller: Caller) => Promise<{ status: number; text: string; body: any; headers: Record<string, unknown> }>;
+  expect: Record<Caller, number>;
+}
+
+const everyone = (status: number): Record<Caller, number> => ({ anonymous: status, member: status, parent: status, coParent: status, otherFamilyParent: status, operator: status, wrongOperator: status });
+const familyOnly = (member: number, parent: number, coParent: number, other: number): Record<Caller, number> => ({
+  anonymous: 401,
+  member,
+  parent,
+  coParent,
+  otherFamilyParent: other,
+  operator: 401,
+  wrongOperator: 401,
+});
+
+const routes: Route[] = [
+  { name: 'GET /healthz', call: (c) => c.get('/healthz'), expect: everyone(200) },
+  { name: 'GET /readyz', call: (c) => c.get('/readyz'), expect: everyone(200) },
+  { name: 'GET /docs', call: (c) => c.get('/docs'), expect: everyone(200) },
+  { name: 'GET /metrics', call: (c) => c.get('/metrics'), expect: everyone(200) },
+  {
+    name: 'POST /api/auth/signup',
+    call: (c) => c.post('/api/auth/signup', { email: uniqueEmail(), password: PASSWORD, name: 'Ny', familyName: 'Ny familj' }),
+    expect: everyone(201),
+  },
+  { name: 'POST /api/auth/login', call: () => new Client(ctx.app).post('/api/auth/login', { email: familyB.user.email, password: PASSWORD }), expect: everyone(200) },
+  { name: 'POST /api/auth/logout', call: async (_c, caller) => (await freshSession(caller)).post('/api/auth/logout'), expect: everyone(204) },
+  { name: 'GET /api/me', call: (c) => c.get('/api/me'), expect: familyOnly(200, 200, 200, 200) },
+  {
+    name: 'POST /api/family/members',
+    call: (c) => c.post('/api/family/members', { email: uniqueEmail(), password: PASSWORD, name: 'Nisse', role: 'member' }),
+    expect: familyOnly(403, 201, 201, 201),
+  },
+  { name: 'GET /api/calendar/events', call: (c) => c.get(`/api/calendar/events?${DEC}`), expect: familyOnly(200, 200, 200, 200) },
+  {
+    name: 'POST /api/calendar/events',
+    call: (c) => c.post('/api/calendar/events', { title: 'Möte', startDate: '2026-12-04T10:00:00Z', endDate: '2026-12-04T11:00:00Z' }),
+    expect: familyOnly(201, 201, 201, 201),
+  },
+  { name: 'PATCH /api/calendar/events/:id', call: (c) => c.patch(`/api/calendar/events/${eventA}`, { title: 'Tandläkare 10:00' }), expect: familyOnly(200, 200, 200, 404) },
+  { name: 'DELETE /api/calendar/events/:id', call: async (c) => c.delete(`/api/calendar/events/${await newEventOfA()}`), expect: familyOnly(204, 204, 204, 404) },
+  { name: 'POST /api/tempus/connect', call: (c) => c.post('/api/tempus/connect'), expect: familyOnly(403, 200, 200, 200) },
+  { name: 'GET /api/tempus/callback', call: (c) => c.get('/api/tempus/callback?code=abc&state=forged'), expect: everyone(302) },
+  { name: 'GET /api/tempus/status', call: (c) => c.get('/api/tempus/status'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'PATCH /api/tempus/accounts/:id', call: (c) => c.patch(`/api/tempus/accounts/${accountA}`, { syncEnabled: true }), expect: familyOnly(403, 200, 403, 404) },
+  {
+    name: 'DELETE /api/tempus/disconnect',
+    call: async (c, caller) => {
+      // The owner's cell disconnects an account of its own; every other cell aims at account A.
+      const target = caller === 'parent' ? await ctx.connectTempus(familyA.client, ctx.newSimUser()) : accountA;
+      return c.request('DELETE', `/api/tempus/disconnect?accountId=${target}`);
+    },
+    expect: familyOnly(403, 204, 403, 404),
+  },
+  {
+    name: 'POST /api/tempus/sync (one account)',
+    call: (c) => c.post('/api/tempus/sync', { accountId: accountA }),
+    expect: { ...familyOnly(403, 202, 202, 404), operator: 202 },
+  },
+  { name: 'POST /api/tempus/sync (all accounts)', call: (c) => c.post('/api/tempus/sync', {}), expect: { ...familyOnly(403, 202, 202, 202), operator: 202 } },
+];
+
+describe('authorization matrix', () => {
+  const cells = routes.flatMap((route) => (Object.keys(callers) as Caller[]).map((caller) => [route.name, caller, route.expect[caller], route] as const));
+
+  it.each(cells)('%s as %s answers %i', async (_name, caller, status, route) => {
+    const res = await route.call(callers[caller](), caller);
+    expect(res.status, res.text.slice(0, 200)).toBe(status);
+    if (status >= 400) expectErrorShape(res);
+    if (status === 302) expect(new URL(String(res.headers.location)).searchParams.get('error')).toBe('invalid_state');
+    await ctx.app.tempus!.service.whenIdle(accountA);
+  });
+
+  it('streams sync events only to members of the family', async () => {
+    const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    const open = async (headers: Record<string, string>) => {
+      const abort = new AbortController();
+      const res = await fetch(`${address}/api/tempus/stream`, { headers, signal: abort.signal });
+      abort.abort();
+      return res.status;
+    };
+    const cookie = (c: Client) => ({ cookie: c.cookie! });
+    expect(await open({})).toBe(401);
+    expect(await open({ authorization: `Bearer ${OPERATOR_TOKEN}` })).toBe(401);
+    expect(await open(cookie(member.client))).toBe(200);
+    expect(await open(cookie(familyA.client))).toBe(200);
+    expect(await open(cookie(familyB.client))).toBe(200);
+  });
+
+  it("never shows a parent of another family this family's events or Tempus accounts", async () => {
+    const events = (await familyB.client.get(`/api/calendar/events?${DEC}`)).body.events as { id: string }[];
+    expect(events.map((e) => e.id)).not.toContain(eventA);
+    const status = (await familyB.client.get('/api/tempus/status')).body.accounts as { id: string }[];
+    expect(status.map((a) => a.id)).not.toContain(accountA);
+    const me = (await familyB.client.get('/api/me')).body;
+    expect(me.members.map((m: { id: string }) => m.id)).not.toContain(familyA.user.id);
+  });
+
+  it('keeps account A intact after every refused cell', async () => {
+    const status = (await familyA.client.get('/api/tempus/status')).body.accounts as { id: string }[];
+    expect(status.map((a) => a.id)).toContain(accountA);
+    const events = (await familyA.client.get(`/api/calendar/events?${DEC}`)).body.events as { id: string; title: string }[];
+    expect(events.find((e) => e.id === eventA)?.title).toBe('Tandläkare 10:00');
+  });
+});

@@ -1,0 +1,79 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { tempusAccounts, tempusSyncLog } from '../src/db/schema.js';
+import { createContext } from './support/context.js';
+import { addDayShifts } from './support/shifts.js';
+
+const ctx = await createContext({ env: { TEMPUS_SYNC_CONCURRENCY: '2' } });
+
+async function dueAccounts(n: number) {
+  const parent = await ctx.newParent();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const simUser = ctx.newSimUser(`Förälder ${i}`);
+    addDayShifts(ctx.sim, simUser.id, [1]);
+    ids.push(await ctx.connectTempus(parent.client, simUser));
+  }
+  await ctx.database.db.update(tempusAccounts).set({ nextSyncAt: new Date(Date.now() - 1_000) }).where(inArray(tempusAccounts.id, ids));
+  return { parent, ids };
+}
+
+async function scheduledSyncs(ids: string[]) {
+  return ctx.database.db
+    .select()
+    .from(tempusSyncLog)
+    .where(and(inArray(tempusSyncLog.accountId, ids), eq(tempusSyncLog.trigger, 'schedule')));
+}
+
+describe('the scheduler', () => {
+  it('shares due accounts between two instances on one database, each synced exactly once', async () => {
+    const { ids } = await dueAccounts(8);
+    const second = await ctx.buildAnotherApp({ tempus: { instanceId: 'second-instance' } });
+    const [a, b] = await Promise.all([ctx.app.tempus!.service.runDueSyncs(), second.tempus!.service.runDueSyncs()]);
+    expect(a + b).toBe(8);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+    const syncs = await scheduledSyncs(ids);
+    expect(syncs.map((s) => s.accountId).sort()).toEqual([...ids].sort());
+    expect(syncs.every((s) => s.status === 'succeeded')).toBe(true);
+    const after = await ctx.database.db.select().from(tempusAccounts).where(inArray(tempusAccounts.id, ids));
+    expect(after.every((r) => r.leaseOwner === null && r.nextSyncAt! > new Date())).toBe(true);
+  });
+
+  it('skips disabled accounts and accounts that need a new connection', async () => {
+    const { parent, ids } = await dueAccounts(3);
+    await parent.client.patch(`/api/tempus/accounts/${ids[0]}`, { syncEnabled: false });
+    await ctx.database.db.update(tempusAccounts).set({ state: 'reauth_required' }).where(eq(tempusAccounts.id, ids[1]!));
+    expect(await ctx.app.tempus!.service.runDueSyncs()).toBe(1);
+    expect((await scheduledSyncs(ids)).map((s) => s.accountId)).toEqual([ids[2]]);
+  });
+
+  it('retries a failed account with growing backoff, and only failed ones on the retry pass', async () => {
+    const { ids } = await dueAccounts(2);
+    ctx.sim.faults.fail({ status: 503, body: 'down', path: '/api/v1/schedules', fraction: 1 });
+    try {
+      await ctx.app.tempus!.service.runDueSyncs();
+    } finally {
+      ctx.sim.faults.clear();
+    }
+    const failed = await ctx.database.db.select().from(tempusAccounts).where(inArray(tempusAccounts.id, ids));
+    for (const row of failed) {
+      expect(row.consecutiveFailures).toBe(1);
+      const wait = row.nextSyncAt!.getTime() - Date.now();
+      expect(wait).toBeGreaterThan(60_000);
+      expect(wait).toBeLessThan(3 * 60_000);
+    }
+    await ctx.database.db.update(tempusAccounts).set({ nextSyncAt: new Date(Date.now() - 1_000) }).where(inArray(tempusAccounts.id, ids));
+    expect(await ctx.app.tempus!.service.runDueSyncs({ onlyRetries: true })).toBe(2);
+    const recovered = await ctx.database.db.select().from(tempusAccounts).where(inArray(tempusAccounts.id, ids));
+    expect(recovered.every((r) => r.consecutiveFailures === 0 && r.lastErrorCode === null)).toBe(true);
+  });
+
+  it('runs on its cron schedule once started, and stops cleanly', async () => {
+    const { ids } = await dueAccounts(1);
+    const scheduled = await ctx.buildAnotherApp({ env: { TEMPUS_SYNC_CRON: '* * * * * *' }, tempus: { startScheduler: true, instanceId: 'cron-instance' } });
+    for (let i = 0; i < 100 && (await scheduledSyncs(ids)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await scheduled.close();
+    expect(await scheduledSyncs(ids)).toHaveLength(1);
+  });
+});

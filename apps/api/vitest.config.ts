@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+const jsonDir = process.env.VITEST_JSON_DIR;
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: jsonDir ? ['default', ['json', { outputFile: `${jsonDir}/api.json` }]] : ['default'],
+  },
+});
