@@ -1,0 +1,35 @@
+/** The words an event is read out and shown with, shared by the week and month views. */
+import type { CalendarEvent } from '@familyhub/shared';
+import { tempusBadge } from '$lib/utils/tempus';
+import { formatDateTime, formatTime } from './format.js';
+import { TIME_ZONE } from './zoned-time.js';
+
+export type CalendarItem = Pick<
+  CalendarEvent,
+  'id' | 'title' | 'startDate' | 'endDate' | 'allDay' | 'source' | 'ownerName' | 'status' | 'editable'
+>;
+
+/** "21:30–07:15", or with a cut at midnight "21:30 →" and "→ 07:15". */
+export function timeLabel(event: CalendarItem, startsBefore: boolean, endsAfter: boolean, timeZone = TIME_ZONE): string {
+  if (event.allDay) return 'Heldag';
+  const start = formatTime(event.startDate, timeZone);
+  const end = formatTime(event.endDate, timeZone);
+  if (startsBefore && endsAfter) return 'Hela dagen';
+  if (startsBefore) return `→ ${end}`;
+  if (endsAfter) return `${start} →`;
+  return `${start}–${end}`;
+}
+
+/**
+ * What a screen reader hears after the visible text of an event: the full dates, whose it
+ * is and where it comes from. Added to the visible text rather than replacing it, so
+ * voice control users can still name the event by what they see.
+ */
+export function accessibleDetails(event: CalendarItem, timeZone = TIME_ZONE): string {
+  const badge = tempusBadge(event);
+  const when = event.allDay
+    ? `heldag från ${formatDateTime(event.startDate, timeZone).replace(/ \d\d:\d\d$/, '')}`
+    : `${formatDateTime(event.startDate, timeZone)} till ${formatDateTime(event.endDate, timeZone)}`;
+  const whose = badge ? `arbetspass från Tempus för ${badge.owner}, ändras i Tempus` : `lagt till av ${event.ownerName}`;
+  return `, ${when}, ${whose}${badge?.cancelled ? ', inställt' : ''}`;
+}

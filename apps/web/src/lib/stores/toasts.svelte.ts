@@ -1,0 +1,25 @@
+/** The app-wide list of short notices ("toasts"), shown by `Toasts.svelte`. */
+import type { Tone } from '$lib/utils/tempus';
+
+export interface Toast {
+  id: number;
+  tone: Tone;
+  text: string;
+}
+
+const VISIBLE_MS = 8_000;
+
+let nextId = 1;
+export const toasts = $state<Toast[]>([]);
+
+export function dismissToast(id: number) {
+  const index = toasts.findIndex((t) => t.id === id);
+  if (index !== -1) toasts.splice(index, 1);
+}
+
+export function showToast(tone: Tone, text: string) {
+  const id = nextId++;
+  toasts.push({ id, tone, text });
+  // Errors stay until dismissed: they usually ask the reader to do something.
+  if (tone !== 'error') setTimeout(() => dismissToast(id), VISIBLE_MS);
+}

@@ -1,0 +1,38 @@
+import { fail } from '@sveltejs/kit';
+import { addMemberBody, user as userSchema } from '@familyhub/shared';
+import { z } from 'zod';
+import { ApiError, createApi } from '$lib/server/api';
+import { fieldErrors, formError, formValues } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (({ locals }) => ({ canAdd: locals.user?.role === 'parent' })) satisfies PageServerLoad;
+
+const MESSAGES = {
+  name: 'Skriv personens namn.',
+  email: 'Ange en giltig e-postadress.',
+  password: 'Lösenordet måste ha minst 10 tecken.',
+  role: 'Välj förälder eller familjemedlem.',
+};
+
+export const actions = {
+  add: async (event) => {
+    const data = await event.request.formData();
+    const values = formValues(data, ['name', 'email', 'role']);
+    const parsed = addMemberBody.safeParse({ ...values, password: String(data.get('password') ?? '') });
+    if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error, MESSAGES), added: null });
+    try {
+      const { user } = await createApi(event).call('/api/family/members', z.object({ user: userSchema }), {
+        method: 'POST',
+        body: parsed.data,
+      });
+      return { added: user.name, values: null, errors: null };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const form =
+        err.status === 409 ? 'Det finns redan ett konto med den e-postadressen.'
+        : err.status === 403 ? 'Bara föräldrar kan lägga till familjemedlemmar.'
+        : 'Det gick inte att lägga till personen just nu. Försök igen om en stund.';
+      return fail(err.status === 409 ? 409 : 400, { values, errors: formError(form), added: null });
+    }
+  },
+} satisfies Actions;

@@ -1,0 +1,135 @@
+/**
+ * The whole product for one test file: the Tempus simulator in this process, the real API
+ * (its own PostgreSQL database when TEST_DATABASE_URL is set, PGlite otherwise) and the
+ * built web app as child processes, all on `localhost`, and Debian's Chromium.
+ * `startStack()` cleans up after itself when it fails half-way; otherwise `close()` does.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startApi, startWeb } from '@familyhub/demo';
+import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
+import pg from 'pg';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
+
+export interface Stack {
+  sim: TempusSim;
+  apiUrl: string;
+  webUrl: string;
+  browser: Browser;
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  /** Stops the browser, the servers and the simulator and drops the database. */
+  close(): Promise<void>;
+}
+
+async function adminQuery(url: string, sql: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (base) {
+    const name = `e2e_${randomBytes(6).toString('hex')}`;
+    await adminQuery(base, `create database ${name}`);
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return { databaseUrl: url.toString(), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'familyhub-e2e-'));
+  return { pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function startStack(): Promise<Stack> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
+    cleanups.length = 0;
+  };
+  try {
+    return { ...(await start(cleanups)), close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 'close'>> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://localhost:${apiPort}`;
+  const webUrl = `http://localhost:${webPort}`;
+  const client = { clientId: 'familyhub-e2e', clientSecret: randomBytes(16).toString('hex') };
+
+  const sim = await startTempusSim({ port: 0, clients: [{ ...client, redirectUris: [`${apiUrl}/api/tempus/callback`] }] });
+  cleanups.push(() => sim.close());
+
+  const database = await createDatabase();
+  cleanups.push(() => database.drop());
+
+  const api = await startApi({
+    port: apiPort,
+    webOrigin: webUrl,
+    tempus: { url: sim.url, ...client },
+    ...(database.databaseUrl && { databaseUrl: database.databaseUrl }),
+    ...(database.pgliteDir && { pgliteDir: database.pgliteDir }),
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', TEMPUS_RATE_LIMIT_RPS: '100' },
+  });
+  cleanups.push(() => api.stop());
+  const web = await startWeb({ port: webPort, apiUrl });
+  cleanups.push(() => web.stop());
+
+  // No skipping: without Debian's Chromium the browser tests fail here.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  cleanups.push(() => browser.close());
+
+  return {
+    sim,
+    apiUrl,
+    webUrl,
+    browser,
+    async newPage(viewport = { width: 1280, height: 800 }) {
+      const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm', baseURL: webUrl });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      return { context, page };
+    },
+  };
+}
+
+/**
+ * Opens a signed-out page and waits until it is hydrated, so hydration cannot undo what
+ * the test types. (Signed-in pages keep an event stream open and never go idle.)
+ */
+export async function open(page: Page, url: string) {
+  await page.goto(url, { waitUntil: 'networkidle' });
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await open(page, '/signin');
+  await page.getByLabel('E-postadress').fill(email);
+  await page.getByLabel('Lösenord').fill(password);
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL('**/calendar**', { waitUntil: 'commit' });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+/** The browser's `fh_session` cookie, for calling the API as that browser would. */
+export async function sessionCookie(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === 'fh_session');
+  if (!cookie) throw new Error('the browser has no session cookie');
+  return cookie.value;
+}
