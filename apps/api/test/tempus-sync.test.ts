@@ -103,6 +103,21 @@ describe('incremental sync', () => {
     ]);
   });
 
+  it('follows a shift moved out of the sync window instead of keeping its old copy', async () => {
+    const { client, accountId, added } = await connected([
+      { shift_type: 'Dag', start_time: '2026-03-01T08:00:00+01:00', end_time: '2026-03-01T09:00:00+01:00' },
+    ]);
+    ctx.sim.clock.advance(60_000);
+    ctx.sim.shifts.update(added[0]!.id, { start_time: '2026-02-10T08:00:00+01:00', end_time: '2026-02-10T09:00:00+01:00' });
+
+    const [sync] = await syncNow(client, accountId);
+    expect(sync).toMatchObject({ type: 'incremental', status: 'succeeded', updated: 1, requests: 1 });
+    const inWindow = await tempusEvents(client);
+    expect(inWindow).toEqual([]);
+    const moved = await ctx.database.db.select().from(calendarEvents).where(eq(calendarEvents.tempusAccountId, accountId));
+    expect(moved.map((e) => e.startAt.toISOString())).toEqual(['2026-02-10T07:00:00.000Z']);
+  });
+
   it('restarts the listing when Tempus rejects the cursor and still converges', async () => {
     const shifts = Array.from({ length: 600 }, (_, i) => {
       const start = new Date(NOW.getTime() + i * 2 * 3_600_000);

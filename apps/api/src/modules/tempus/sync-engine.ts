@@ -49,6 +49,10 @@ export interface AccessTokens {
 
 export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
   async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens): Promise<FetchResult> {
+    // An incremental listing asks for every change, wherever the shift now lies: with the
+    // window applied, a shift moved out of it would never be seen again and its old copy
+    // would stay in the calendar.
+    const since = type === 'incremental' ? account.syncCursor : null;
     let requests = 0;
     for (let attempt = 0; ; attempt++) {
       const items: TempusItem[] = [];
@@ -57,10 +61,8 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
       try {
         for (let page = 0; page < MAX_PAGES; page++) {
           const query = {
-            from: window.from,
-            to: window.to,
+            ...(since ? { updatedSince: since } : { from: window.from, to: window.to }),
             limit: MAX_PAGE_SIZE,
-            ...(type === 'incremental' && account.syncCursor && { updatedSince: account.syncCursor }),
             ...(cursor && { cursor }),
           };
           let token = await tokens.current();
