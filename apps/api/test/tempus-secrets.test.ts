@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../src/db/schema.js';
 import { createTokenCipher } from '../src/modules/tempus/token-crypto.js';
-import { createContext, syncNow, testConfig } from './support/context.js';
+import { createContext, testConfig } from './support/context.js';
 import { addDayShifts } from './support/shifts.js';
 
 const ctx = await createContext();
