@@ -1,6 +1,6 @@
 /** The family calendar's HTTP routes. */
 import { createEventBody, errorBody, eventResponse, eventsQuery, eventsResponse, updateEventBody } from '@familyhub/shared';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { serializerCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCalendarService } from './service.js';
 
@@ -13,7 +13,15 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/api/calendar/events',
-    { schema: { tags: ['calendar'], querystring: eventsQuery, response: { 200: eventsResponse, ...errors } } },
+    {
+      schema: { tags: ['calendar'], querystring: eventsQuery, response: { 200: eventsResponse, ...errors } },
+      // The calendar's hottest response goes straight to JSON.stringify, without a zod parse
+      // of every event first: the service builds each event field by field from typed rows,
+      // so that parse could never fail and only cost time (more than fast-json-stringify
+      // too, measured). Fastify calls this once per status code with that status's schema.
+      serializerCompiler: ({ schema, method, url, httpStatus }) =>
+        httpStatus === '200' ? JSON.stringify : serializerCompiler({ schema: schema as unknown as z.ZodType, method, url }),
+    },
     async (request) => ({
       events: await calendar.list(request.user!, new Date(request.query.from), new Date(request.query.to)),
     }),

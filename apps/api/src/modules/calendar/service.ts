@@ -12,8 +12,8 @@ export function toApiEvent(row: repo.EventRow): CalendarEvent {
   return {
     id: row.id,
     title: row.title,
-    startDate: row.startAt.toISOString(),
-    endDate: row.endAt.toISOString(),
+    startDate: row.startAt,
+    endDate: row.endAt,
     allDay: row.allDay,
     source: row.source,
     editable: row.editable,
@@ -24,7 +24,7 @@ export function toApiEvent(row: repo.EventRow): CalendarEvent {
     note: row.note,
     tempusId: row.tempusId,
     tempusAccountId: row.tempusAccountId,
-    updatedAt: row.updatedAt.toISOString(),
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -60,8 +60,8 @@ export function createCalendarService({ db }: { db: Db }) {
 
     async update(user: AuthUser, id: string, patch: UpdateEventBody) {
       const event = await editableEvent(user, id);
-      const startAt = patch.startDate ? new Date(patch.startDate) : event.startAt;
-      const endAt = patch.endDate ? new Date(patch.endDate) : event.endAt;
+      const startAt = patch.startDate ? new Date(patch.startDate) : new Date(event.startAt);
+      const endAt = patch.endDate ? new Date(patch.endDate) : new Date(event.endAt);
       if (startAt >= endAt) throw new BadRequestError('endDate must be after startDate.', 'validation_error');
       await repo.updateManualEvent(db, user.familyId, id, {
         ...(patch.title !== undefined && { title: patch.title }),

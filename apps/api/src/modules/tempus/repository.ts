@@ -3,7 +3,7 @@
  * answers a family member carries the family condition.
  */
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { rowsOf, type DbOrTx } from '../../db/client.js';
 import {
   calendarEvents,
   tempusAccounts,
@@ -389,10 +389,6 @@ export async function recordSyncFailure(
 // statement per chunk, a single bind parameter, no per-value placeholders to build or parse.
 
 const BULK_CHUNK = 5_000;
-
-function rowsOf<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
-}
 
 export type SyncedEventRow = { id: string; tempusId: string } & MappedEvent;
 
