@@ -1,11 +1,12 @@
 // Users and shifts. Each user's shifts (tombstones included) are kept in one array
 // sorted by (updated_at, id), the order the schedules endpoint pages in, so a listing
 // starts with a binary search and never scans other users' shifts.
+import { isValidTimeZone } from '@familyhub/shared/wall-time';
 import type { SimClock } from './clock.js';
 import { SimInputError, SimNotFoundError } from './errors.js';
 import { randomId, randomSecret } from './secrets.js';
 import type { SimShift, SimShiftInput, SimUser } from './types.js';
-import { formatZoned, isValidTimeZone, parseRfc3339 } from './zoned-time.js';
+import { formatZoned, parseRfc3339 } from './zoned-time.js';
 
 export const TOMBSTONE_RETENTION_MS = 30 * 24 * 3600 * 1000;
 

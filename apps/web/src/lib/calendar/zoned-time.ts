@@ -3,6 +3,8 @@
  * computed with Intl so that days of 23 and 25 hours (the DST changes) come out right.
  * A `CivilDate` is a day on the wall calendar, written `YYYY-MM-DD`.
  */
+import { wallTimeAt, type WallTime } from '@familyhub/shared/wall-time';
+
 export const TIME_ZONE = 'Europe/Stockholm';
 
 export type CivilDate = string;
@@ -10,48 +12,8 @@ export type CivilDate = string;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = partsFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    partsFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
 export function wallTime(instant: Date, timeZone = TIME_ZONE): WallTime {
-  const values: Record<string, number> = {};
-  for (const part of partsFormatter(timeZone).formatToParts(instant)) {
-    if (part.type !== 'literal') values[part.type] = Number(part.value);
-  }
-  return {
-    year: values.year ?? 0,
-    month: values.month ?? 1,
-    day: values.day ?? 1,
-    hour: values.hour ?? 0,
-    minute: values.minute ?? 0,
-    second: values.second ?? 0,
-  };
+  return wallTimeAt(instant, timeZone);
 }
 
 /** How far the zone's wall clock is ahead of UTC at this instant, in milliseconds. */
