@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { tempusAccounts, tempusSyncLog } from '../src/db/schema.js';
-import { createContext } from './support/context.js';
+import { tempusAccounts, tempusSyncAudit, tempusSyncLog } from '../src/db/schema.js';
+import { SYNC_HISTORY_RETENTION_MS } from '../src/modules/tempus/service.js';
+import { createContext, syncNow } from './support/context.js';
 import { addDayShifts } from './support/shifts.js';
 
 const ctx = await createContext({ env: { TEMPUS_SYNC_CONCURRENCY: '2' } });
@@ -75,5 +76,21 @@ describe('the scheduler', () => {
     for (let i = 0; i < 100 && (await scheduledSyncs(ids)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await scheduled.close();
     expect(await scheduledSyncs(ids)).toHaveLength(1);
+  });
+
+  it('prunes sync history past its retention with its audit trail, and keeps what is newer', async () => {
+    const { parent, ids } = await dueAccounts(1);
+    const accountId = ids[0]!;
+    await syncNow(parent.client, accountId);
+    const [initial] = await ctx.database.db.select().from(tempusSyncLog).where(and(eq(tempusSyncLog.accountId, accountId), eq(tempusSyncLog.syncType, 'initial')));
+    expect(await ctx.database.db.select().from(tempusSyncAudit).where(eq(tempusSyncAudit.syncId, initial!.id))).not.toHaveLength(0);
+    const aged = new Date(Date.now() - SYNC_HISTORY_RETENTION_MS - 3_600_000);
+    await ctx.database.db.update(tempusSyncLog).set({ startedAt: aged, finishedAt: aged }).where(eq(tempusSyncLog.id, initial!.id));
+
+    expect(await ctx.app.tempus!.service.pruneSyncHistory()).toBe(1);
+    const left = await ctx.database.db.select().from(tempusSyncLog).where(eq(tempusSyncLog.accountId, accountId));
+    expect(left.map((s) => s.syncType)).toEqual(['incremental']);
+    expect(await ctx.database.db.select().from(tempusSyncAudit).where(eq(tempusSyncAudit.syncId, initial!.id))).toEqual([]);
+    expect(await ctx.app.tempus!.service.pruneSyncHistory()).toBe(0);
   });
 });

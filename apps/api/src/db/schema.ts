@@ -164,7 +164,7 @@ export const tempusSyncLog = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
   },
-  (t) => [index('tempus_sync_log_account_idx').on(t.accountId, t.startedAt)],
+  (t) => [index('tempus_sync_log_account_idx').on(t.accountId, t.startedAt), index('tempus_sync_log_started_idx').on(t.startedAt)],
 );
 
 /** The last version of each shift seen, so unchanged shifts cost no calendar write. */

@@ -327,6 +327,13 @@ export async function recentSyncs(db: DbOrTx, familyId: string, perAccount: numb
     .then((rows) => rows.map((r) => r.tempus_sync_log));
 }
 
+/** Deletes up to `batch` syncs started before `cutoff` (their audit rows go with them); returns how many. */
+export async function deleteSyncsStartedBefore(db: DbOrTx, cutoff: Date, batch: number): Promise<number> {
+  const old = db.select({ id: tempusSyncLog.id }).from(tempusSyncLog).where(lt(tempusSyncLog.startedAt, cutoff)).limit(batch);
+  const removed = await db.delete(tempusSyncLog).where(inArray(tempusSyncLog.id, old)).returning({ id: tempusSyncLog.id });
+  return removed.length;
+}
+
 /** The family's syncs that finished after the given one, oldest first (an event stream's replay). */
 export async function syncsFinishedAfter(db: DbOrTx, familyId: string, syncId: string, limit: number) {
   const [anchor] = await db

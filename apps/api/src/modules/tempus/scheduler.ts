@@ -4,7 +4,8 @@
  * - `tempus-sync` on TEMPUS_SYNC_CRON: syncs every due account (claimed with SKIP LOCKED,
  *   so several API instances share the work) and retries owed revocations;
  * - `tempus-retry` every minute: retries accounts whose last sync failed, with the
- *   growing backoff the service set on them.
+ *   growing backoff the service set on them;
+ * - `tempus-history` daily at 03:30: prunes sync history past its retention.
  */
 import { createTask, type ScheduledTask } from 'node-cron';
 import type { FastifyBaseLogger } from 'fastify';
@@ -60,6 +61,10 @@ export function createTempusScheduler({
         createTask(cron, tick, { name: 'tempus-sync', noOverlap: true, maxRandomDelay: Math.min(30_000, cronIntervalMs(cron) / 10) }),
         createTask('* * * * *', () => run('tempus-retry', async () => ({ retried: await service.runDueSyncs({ onlyRetries: true }) })), {
           name: 'tempus-retry',
+          noOverlap: true,
+        }),
+        createTask('30 3 * * *', () => run('tempus-history', async () => ({ removed: await service.pruneSyncHistory() })), {
+          name: 'tempus-history',
           noOverlap: true,
         }),
       ];

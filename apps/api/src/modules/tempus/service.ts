@@ -30,6 +30,9 @@ const RECORD_RETRY_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
 const FULL_SYNC_EVERY_MS = DAY_MS;
 const MAX_FAILURE_BACKOFF_MS = 6 * 3_600_000;
 const RECENT_SYNCS = 5;
+/** Sync history (the log and its audit trail) is kept this long, then pruned daily. */
+export const SYNC_HISTORY_RETENTION_MS = 90 * DAY_MS;
+const PRUNE_BATCH = 5_000;
 const SCOPES = 'schedules:read profile:read';
 
 export interface TempusServiceConfig {
@@ -539,6 +542,17 @@ export function createTempusService(deps: TempusServiceDeps) {
     }
   }
 
+  /** Deletes sync history older than the retention, in batches; returns how many syncs went. */
+  async function pruneSyncHistory() {
+    const cutoff = new Date(clock().getTime() - SYNC_HISTORY_RETENTION_MS);
+    let removed = 0;
+    for (;;) {
+      const n = await repo.deleteSyncsStartedBefore(db, cutoff, PRUNE_BATCH);
+      removed += n;
+      if (n < PRUNE_BATCH) return removed;
+    }
+  }
+
   async function countAccountsByState() {
     const rows = await repo.countAccountsByState(db);
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
@@ -574,6 +588,7 @@ export function createTempusService(deps: TempusServiceDeps) {
     enqueueSync,
     runDueSyncs,
     processPendingRevocations,
+    pruneSyncHistory,
     countAccountsByState,
     drain,
     whenIdle,

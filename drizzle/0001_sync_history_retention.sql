@@ -1,0 +1,1 @@
+CREATE INDEX "tempus_sync_log_started_idx" ON "tempus_sync_log" USING btree ("started_at");
