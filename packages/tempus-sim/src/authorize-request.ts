@@ -52,8 +52,11 @@ export function validateAuthorizeRequest(params: URLSearchParams, auth: AuthServ
   const codeChallenge = params.get('code_challenge') ?? '';
   if (!S256_CHALLENGE.test(codeChallenge)) return fail('invalid_request', 'code_challenge must be a S256 challenge');
 
-  const requested = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
-  const scope = requested.length > 0 ? [...new Set(requested)] : [...KNOWN_SCOPES];
+  // RFC 6749 §3.3 lets a request without scope get a predefined default or fail with
+  // invalid_scope. The contract defines no default, so it fails: granting every scope
+  // would hide a client that forgot to ask.
+  const scope = [...new Set((params.get('scope') ?? '').split(' ').filter((s) => s !== ''))];
+  if (scope.length === 0) return fail('invalid_scope', 'scope is required');
   const unknown = scope.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
   if (unknown.length > 0) return fail('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
 

@@ -11,15 +11,81 @@ interface ActiveFailure {
   matched: number;
 }
 
+/** Short, so clients under test that honour it do not stall. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
 const pathMatches = (filter: string | undefined, path: string): boolean =>
   filter === undefined || path.startsWith(filter);
 
-function defaultBody(spec: FaultSpec): { body: string; contentType: string } {
-  if (spec.body === undefined) {
-    return { body: JSON.stringify({ error: `simulated_${spec.status}` }), contentType: 'application/json' };
+/** The contract's `error` code for a status, used when a fault gives no body. */
+function contractErrorCode(status: number, path: string): string {
+  switch (status) {
+    case 400:
+      return 'invalid_request';
+    case 401:
+      return path.startsWith('/oauth/') ? 'invalid_client' : 'invalid_token';
+    case 403:
+      return 'insufficient_scope';
+    case 404:
+      return 'not_found';
+    case 410:
+      return 'gone';
+    case 429:
+      return 'rate_limited';
+    case 502:
+      return 'bad_gateway';
+    case 503:
+      return 'service_unavailable';
+    case 504:
+      return 'gateway_timeout';
+    default:
+      return status >= 500 ? 'server_error' : 'invalid_request';
   }
-  const looksLikeHtml = spec.body.trimStart().startsWith('<');
-  return { body: spec.body, contentType: looksLikeHtml ? 'text/html' : 'application/json' };
+}
+
+const headerValue = (headers: Record<string, string>, name: string): string | undefined =>
+  Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+
+/**
+ * A fault without a body is Tempus itself failing, so it answers as the contract says:
+ * the `{error, error_description}` body, Retry-After on 429 and 503, and on 429 a bucket
+ * reported empty until then. A fault with a body is sent exactly as given, which is how
+ * the off-contract answers of a proxy in front of Tempus (HTML, no Retry-After) are made.
+ */
+function faultResponse(spec: FaultSpec, path: string): HttpResult {
+  const headers: Record<string, string> = { ...spec.headers };
+  if (spec.body !== undefined) {
+    const looksLikeHtml = spec.body.trimStart().startsWith('<');
+    return {
+      status: spec.status,
+      headers,
+      contentType: spec.contentType ?? (looksLikeHtml ? 'text/html' : 'application/json'),
+      body: spec.body,
+    };
+  }
+  if (spec.status < 400) return { status: spec.status, headers };
+
+  const error = contractErrorCode(spec.status, path);
+  if ((spec.status === 429 || spec.status === 503) && headerValue(headers, 'Retry-After') === undefined) {
+    headers['Retry-After'] = String(DEFAULT_RETRY_AFTER_SECONDS);
+  }
+  if (spec.status === 429) {
+    const retryAfter = Number(headerValue(headers, 'Retry-After'));
+    const waitSeconds = Number.isFinite(retryAfter) ? retryAfter : DEFAULT_RETRY_AFTER_SECONDS;
+    if (headerValue(headers, 'X-RateLimit-Remaining') === undefined) headers['X-RateLimit-Remaining'] = '0';
+    if (headerValue(headers, 'X-RateLimit-Reset') === undefined) {
+      headers['X-RateLimit-Reset'] = String(Math.ceil(Date.now() / 1000 + waitSeconds));
+    }
+  }
+  if (error === 'invalid_token' && headerValue(headers, 'WWW-Authenticate') === undefined) {
+    headers['WWW-Authenticate'] = 'Bearer error="invalid_token"';
+  }
+  return {
+    status: spec.status,
+    headers,
+    contentType: spec.contentType ?? 'application/json',
+    body: JSON.stringify({ error, error_description: `Simulated ${spec.status} fault` }),
+  };
 }
 
 function validateSpec(spec: FaultSpec): void {
@@ -87,13 +153,7 @@ export function createFaults() {
           failure.remaining -= 1;
           if (failure.remaining <= 0) failures = failures.filter((x) => x !== failure);
         }
-        const { body, contentType } = defaultBody(failure.spec);
-        return {
-          status: failure.spec.status,
-          headers: { ...failure.spec.headers },
-          contentType: failure.spec.contentType ?? contentType,
-          body,
-        };
+        return faultResponse(failure.spec, path);
       }
       return null;
     },

@@ -58,8 +58,17 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/** Merges header sets, later ones winning, with names compared case-insensitively. */
+function mergeHeaders(...sets: (Record<string, string> | undefined)[]): Record<string, string> {
+  const merged = new Map<string, [string, string]>();
+  for (const set of sets) {
+    for (const [name, value] of Object.entries(set ?? {})) merged.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(merged.values());
+}
+
 export function sendResult(res: ServerResponse, result: HttpResult, extraHeaders: Record<string, string>): void {
-  const headers: Record<string, string> = { ...extraHeaders, ...result.headers };
+  const headers = mergeHeaders(extraHeaders, result.headers);
   if (result.body !== undefined) {
     headers['Content-Type'] = result.contentType ?? 'application/json';
     const type = headers['Content-Type'];

@@ -1,5 +1,7 @@
 // Broken schedules payloads a client must survive: each kind damages one page the way a
 // buggy upstream or an intermediary might, so clients prove they validate, not trust.
+// `unknown_fields` is the one valid payload among them: the contract lets Tempus add
+// fields at any time and requires clients to ignore them.
 import type { HttpResult } from './http.js';
 import { json } from './http.js';
 import type { MalformedKind } from './types.js';
@@ -18,6 +20,7 @@ const MALFORMED_KINDS: readonly MalformedKind[] = [
   'duplicate_ids',
   'html_body',
   'huge_page',
+  'unknown_fields',
 ];
 
 const HUGE_PAGE_SIZE = 5_000;
@@ -79,6 +82,19 @@ export function malformSchedulesPage(kind: MalformedKind, page: SchedulesPage): 
         contentType: 'text/html',
         body: '<!DOCTYPE html><html><head><title>Tempus</title></head><body><h1>Underhåll pågår</h1></body></html>',
       };
+    case 'unknown_fields':
+      // Real shifts only: an invented one would be a valid shift the client must import.
+      return json(200, {
+        ...page,
+        data: page.data.map((shift) => ({
+          ...shift,
+          department_code: 'AVD30',
+          break_minutes: 30,
+          tags: ['ob-tillägg'],
+          approval: { approved_by: 'Chef', approved_at: '2026-03-01T09:00:00Z' },
+        })),
+        total_count: page.data.length,
+      });
     case 'huge_page': {
       const data = Array.from({ length: HUGE_PAGE_SIZE }, (_, i) => sampleShift(`shf_huge_${String(i).padStart(5, '0')}`));
       return json(200, { ...page, data });

@@ -78,6 +78,30 @@ function clientCredentials(req: IncomingMessage, form: URLSearchParams): { clien
   return { clientId, clientSecret };
 }
 
+/**
+ * The client a request names, without authenticating it: from Basic credentials, else a
+ * `client_id` in a form body or the query. Used to pick the rate-limit bucket shown on
+ * a response that is not counted.
+ */
+export async function claimedClientId(ctx: RequestContext): Promise<string | null> {
+  const basic = /^Basic\s+(.+)$/i.exec(ctx.req.headers.authorization ?? '');
+  if (basic) {
+    const decoded = Buffer.from(basic[1] as string, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    try {
+      return colon < 0 ? null : decodeBasicPart(decoded.slice(0, colon));
+    } catch {
+      return null;
+    }
+  }
+  if (ctx.method === 'POST' && mediaType(ctx.req) === FORM) {
+    // An unreadable body names no client; the fault is answered all the same.
+    const clientId = new URLSearchParams(await readBody(ctx.req).catch(() => '')).get('client_id');
+    if (clientId !== null) return clientId;
+  }
+  return ctx.query.get('client_id');
+}
+
 function requireParam(form: URLSearchParams, name: string): string {
   const value = form.get(name);
   if (!value) throw new OAuthError(400, 'invalid_request', `${name} is required`);
@@ -126,12 +150,23 @@ export function oauthRoutes(deps: OAuthRouteDeps): Route[] {
     );
   }
 
+  /**
+   * The authorization endpoint is not counted against the rate limit: the contract's
+   * limits are on a client application's requests, and this is the user's browser showing
+   * a sign-in page, where a 429 could be neither retried nor handled by the client. Its
+   * responses still carry the headers, reporting the named client's bucket untouched.
+   */
+  function noteAuthorizeClient(ctx: RequestContext, params: URLSearchParams): void {
+    const clientId = params.get('client_id');
+    if (clientId !== null && auth.client(clientId)) ctx.clientId = clientId;
+  }
+
   function showAuthorize(ctx: RequestContext): HttpResult {
+    noteAuthorizeClient(ctx, ctx.query);
     const validation = validateAuthorizeRequest(ctx.query, auth);
     if (validation.kind === 'error_page') return htmlPage(400, renderErrorPage(validation.message));
     if (validation.kind === 'redirect') return redirect(validation.location);
     const { request } = validation;
-    ctx.clientId = request.clientId;
     const loginHint = ctx.query.get('login_hint') ?? '';
 
     if (settings.autoApprove) {
@@ -153,11 +188,11 @@ export function oauthRoutes(deps: OAuthRouteDeps): Route[] {
   async function submitAuthorize(ctx: RequestContext): Promise<HttpResult> {
     if (mediaType(ctx.req) !== FORM) return htmlPage(400, renderErrorPage('Formuläret kunde inte läsas.'));
     const form = new URLSearchParams(await readBody(ctx.req));
+    noteAuthorizeClient(ctx, form);
     const validation = validateAuthorizeRequest(form, auth);
     if (validation.kind === 'error_page') return htmlPage(400, renderErrorPage(validation.message));
     if (validation.kind === 'redirect') return redirect(validation.location);
     const { request } = validation;
-    ctx.clientId = request.clientId;
     if (form.get('decision') === 'deny') return deny(request);
 
     const email = form.get('email') ?? '';
@@ -179,7 +214,10 @@ export function oauthRoutes(deps: OAuthRouteDeps): Route[] {
 
   /**
    * Shared by the token, refresh and revoke endpoints: reads the form, identifies the
-   * client for rate limiting, then authenticates it.
+   * client for rate limiting, then authenticates it. A request is counted against the
+   * bucket of the client it names when that client exists, even if its secret is wrong.
+   * A client_id that names no client has no bucket to count against; its response
+   * reports a full bucket and costs nothing (see RateLimiter.peek).
    */
   async function clientRequest(
     ctx: RequestContext,

@@ -110,6 +110,13 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
     activeGrantIds.delete(grantKey(grant.userId, grant.clientId));
   }
 
+  /** Revokes every grant, and so every token, of the user for the client. */
+  function revokeUserGrants(userId: string, clientId: string): void {
+    for (const grant of grants.values()) {
+      if (grant.userId === userId && grant.clientId === clientId && !grant.revoked) revokeGrant(grant);
+    }
+  }
+
   function issueTokens(grant: Grant, scope: string[]): IssuedTokens {
     const now = clock.nowMs();
     const accessToken = randomSecret();
@@ -186,16 +193,24 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
       const rec = refreshTokens.get(hashSecret(refreshToken));
       if (!rec || rec.clientId !== client.clientId) throw invalidGrant('Unknown refresh token');
       const grant = grants.get(rec.grantId) as Grant;
-      if (grant.revoked) throw invalidGrant('The grant has been revoked');
       const now = clock.nowMs();
+      // "Reusing an invalidated refresh token" is read as presenting a token again after
+      // it was rotated and its grace ended. That is theft whatever became of its grant
+      // since: the contract defines the grant to revoke as all tokens of that user for this
+      // client, so a replayed token of an earlier, already revoked grant still revokes the
+      // user's current one. A token that was never rotated but whose grant was revoked is
+      // not reuse, only a revoked token: plain invalid_grant, nothing else revoked.
       if (rec.rotatedMs !== null && now - rec.rotatedMs > REFRESH_GRACE_MS) {
-        revokeGrant(grant);
+        revokeUserGrants(grant.userId, grant.clientId);
         counters.refreshReuseDetected += 1;
         throw invalidGrant('Refresh token reuse detected; the grant has been revoked');
       }
+      if (grant.revoked) throw invalidGrant('The grant has been revoked');
       if (now >= rec.expiresMs) throw invalidGrant('Refresh token expired');
       if (requestedScope && !requestedScope.every((s) => rec.scope.includes(s))) {
-        throw new OAuthError(400, 'invalid_scope', 'Requested scope exceeds the granted scope');
+        // The contract's token errors have no invalid_scope; a scope beyond the grant is a
+        // malformed request in its vocabulary.
+        throw new OAuthError(400, 'invalid_request', 'Requested scope exceeds the granted scope');
       }
       rec.rotatedMs ??= now;
       counters.refreshes += 1;

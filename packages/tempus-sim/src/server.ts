@@ -1,20 +1,21 @@
 // Wires the simulator together: state, routes and the node:http server, and builds the
 // TempusSim handle returned to callers. Every non-control request passes through the
-// same pipeline: log → latency fault → failure fault → route.
+// same pipeline: log → latency fault → failure fault → API gate (rate limit, version)
+// → route, and every response gets the X-RateLimit-* headers.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { apiRoutes } from './api-routes.js';
+import { apiRoutes, bearerTokenOf, isV1Path } from './api-routes.js';
 import { createSimClock } from './clock.js';
 import { controlRoutes } from './control.js';
 import { createCursorCodec } from './cursor.js';
 import { SimInputError, SimNotFoundError } from './errors.js';
 import { createFaults } from './faults.js';
-import type { RequestContext, Route } from './http.js';
+import type { HttpResult, RequestContext, Route } from './http.js';
 import { BodyTooLargeError, errorJson, matchRoute, sendResult } from './http.js';
 import { createAuthServer } from './oauth.js';
 import type { AuthorizeSettings } from './oauth-routes.js';
-import { oauthRoutes } from './oauth-routes.js';
+import { claimedClientId, oauthRoutes } from './oauth-routes.js';
 import { createObservability } from './observability.js';
 import { createRateLimiter } from './rate-limit.js';
 import { generateShifts, generateUsers } from './seed.js';
@@ -30,18 +31,18 @@ function errorResultOf(err: unknown) {
   return errorJson(500, 'server_error');
 }
 
-async function dispatch(routes: readonly Route[], ctx: RequestContext, res: ServerResponse): Promise<void> {
+async function routeResult(routes: readonly Route[], ctx: RequestContext): Promise<HttpResult> {
   const match = matchRoute(routes, ctx.method, ctx.path);
-  if (match === null) return sendResult(res, errorJson(404, 'not_found'), ctx.headers);
-  if (match === 'method_not_allowed') return sendResult(res, errorJson(405, 'method_not_allowed'), ctx.headers);
+  if (match === null) return errorJson(404, 'not_found');
+  if (match === 'method_not_allowed') return errorJson(405, 'method_not_allowed');
   ctx.params = match.params;
   try {
-    sendResult(res, await match.route.handler(ctx), ctx.headers);
+    return await match.route.handler(ctx);
   } catch (err) {
     if (!(err instanceof SimInputError || err instanceof SimNotFoundError || err instanceof BodyTooLargeError)) {
       console.error('tempus-sim: unexpected error', err);
     }
-    sendResult(res, errorResultOf(err), ctx.headers);
+    return errorResultOf(err);
   }
 }
 
@@ -65,10 +66,35 @@ export async function startTempusSim(opts: SimOptions = {}): Promise<TempusSim> 
   const settings: AuthorizeSettings = { autoApprove: opts.autoApprove ?? false, autoDecision: 'approve' };
   let seededUsers = 0;
 
-  const routes = [
-    ...oauthRoutes({ auth, store, limiter, settings }),
-    ...apiRoutes({ auth, store, limiter, faults, clock, cursors }),
-  ];
+  const api = apiRoutes({ auth, store, limiter, faults, clock, cursors });
+  const routes = [...oauthRoutes({ auth, store, limiter, settings }), ...api.routes];
+
+  /**
+   * The contract puts X-RateLimit-* on every response. A request that was not counted
+   * (a fault, /oauth/authorize, an unknown client or token) reports its client's bucket
+   * as it stands, without drawing from it.
+   */
+  function sendTempusResult(
+    res: ServerResponse,
+    result: HttpResult,
+    headers: Record<string, string>,
+    clientId: string | null,
+  ): void {
+    const rateLimitHeaders = 'X-RateLimit-Limit' in headers ? {} : limiter.peek(clientId);
+    sendResult(res, result, { ...rateLimitHeaders, ...headers });
+  }
+
+  /**
+   * An injected fault stands for a proxy or an outage in front of Tempus, so it is not
+   * counted; its headers still show the bucket of the client the request names and, under
+   * /api/v1, the version lifecycle. The fault's own headers win.
+   */
+  async function sendFault(res: ServerResponse, ctx: RequestContext, failure: HttpResult): Promise<void> {
+    const bearer = bearerTokenOf(ctx);
+    const clientId = bearer ? (auth.checkAccessToken(bearer).token?.clientId ?? null) : await claimedClientId(ctx);
+    const versionHeaders = isV1Path(ctx.path) ? faults.versionHeaders() : {};
+    sendTempusResult(res, failure, versionHeaders, clientId !== null && auth.client(clientId) ? clientId : null);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://tempus-sim');
@@ -82,7 +108,7 @@ export async function startTempusSim(opts: SimOptions = {}): Promise<TempusSim> 
       grantId: null,
       headers: {},
     };
-    if (isControlPath(ctx.path)) return dispatch(control, ctx, res);
+    if (isControlPath(ctx.path)) return sendResult(res, await routeResult(control, ctx), ctx.headers);
 
     const time = clock.now().toISOString();
     res.on('finish', () => {
@@ -99,14 +125,15 @@ export async function startTempusSim(opts: SimOptions = {}): Promise<TempusSim> 
     const delay = faults.latencyFor(ctx.path);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const failure = faults.takeFailure(ctx.path);
-    if (failure) return sendResult(res, failure, {});
-    return dispatch(routes, ctx, res);
+    if (failure) return sendFault(res, ctx, failure);
+    const result = api.gate(ctx) ?? (await routeResult(routes, ctx));
+    return sendTempusResult(res, result, ctx.headers, ctx.clientId);
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error('tempus-sim: request failed', err);
-      if (!res.headersSent) sendResult(res, errorJson(500, 'server_error'), {});
+      if (!res.headersSent) sendResult(res, errorJson(500, 'server_error'), limiter.peek(null));
       else res.destroy();
     });
   });

@@ -59,6 +59,10 @@ export interface SimShift {
 
 export interface FaultSpec {
   status: number;
+  /**
+   * Without a body the fault answers as the contract says for its status (JSON error body,
+   * Retry-After on 429 and 503); with one it is sent as given, like a proxy's response.
+   */
   body?: string;
   headers?: Record<string, string>;
   contentType?: string;
@@ -77,7 +81,8 @@ export type MalformedKind =
   | 'huge_shift_type'
   | 'duplicate_ids'
   | 'html_body'
-  | 'huge_page';
+  | 'huge_page'
+  | 'unknown_fields';
 
 export interface RequestLogEntry {
   method: string;

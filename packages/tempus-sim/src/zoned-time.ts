@@ -3,11 +3,28 @@
 // different offsets.
 import { wallTimeAt, type WallTime } from '@familyhub/shared/wall-time';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 
-/** Returns epoch milliseconds, or null when the text is not an RFC 3339 timestamp with offset. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+
+/**
+ * Returns epoch milliseconds, or null when the text is not an RFC 3339 timestamp with
+ * offset. Every field is range-checked because Date.parse rolls impossible dates over
+ * (2026-02-30 becomes 2026-03-02) instead of refusing them. A leap second (:60) cannot be
+ * represented as an instant here and is refused too.
+ */
 export function parseRfc3339(text: string): number | null {
-  if (!RFC3339.test(text)) return null;
+  const match = RFC3339.exec(text);
+  if (!match) return null;
+  // A Z offset leaves the two offset groups empty; they then read as 0.
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hour > 23 || minute > 59 || second > 59 || offsetHour > 23 || offsetMinute > 59) return null;
   const ms = Date.parse(text.toUpperCase());
   return Number.isNaN(ms) ? null : ms;
 }

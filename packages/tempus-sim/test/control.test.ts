@@ -71,7 +71,12 @@ describe('control endpoints', () => {
   it('inject faults, malformed payloads, deprecation and version removal, and clear them', async () => {
     const tokens = await connect(sim);
     expect((await control('POST', '/_sim/faults', { status: 503, path: '/api/v1/schedules' })).status).toBe(204);
-    expect((await schedules(sim, tokens.access_token)).status).toBe(503);
+    const unavailable = await fetch(new URL('/api/v1/schedules', sim.url), {
+      headers: { Authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(await unavailable.json()).toEqual({ error: 'service_unavailable', error_description: expect.any(String) });
 
     await control('POST', '/_sim/faults/malformed', { kind: 'html_body' });
     const html = await fetch(new URL('/api/v1/schedules', sim.url), {

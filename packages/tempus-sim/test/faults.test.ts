@@ -40,7 +40,50 @@ describe('failed responses', () => {
     expect((await getSchedules()).status).toBe(200);
     const res = await postForm(sim, '/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x' });
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ error: 'simulated_503' });
+  });
+
+  it('answers a 503 given no body as the contract says: Retry-After and a JSON error body', async () => {
+    sim.faults.fail({ status: 503 });
+    const res = await getSchedules();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.json()).toEqual({ error: 'service_unavailable', error_description: expect.any(String) });
+  });
+
+  it('answers a 429 given no body as the contract says: Retry-After in seconds, rate_limited, Remaining 0', async () => {
+    sim.faults.fail({ status: 429, path: '/api/v1/schedules' });
+    const res = await getSchedules();
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1).toBe(true);
+    expect(await res.json()).toEqual({ error: 'rate_limited', error_description: expect.any(String) });
+    expect(res.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+  });
+
+  it('answers a 504 given no body without Retry-After', async () => {
+    sim.faults.fail({ status: 504 });
+    const res = await getSchedules();
+    expect(res.status).toBe(504);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.json()).toEqual({ error: 'gateway_timeout', error_description: expect.any(String) });
+  });
+
+  it('answers a 401 given no body with invalid_token and WWW-Authenticate, as an expired token would', async () => {
+    sim.faults.fail({ status: 401, path: '/api/v1/schedules' });
+    const res = await getSchedules();
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('sends a 503 with a body exactly as given, without adding Retry-After', async () => {
+    sim.faults.fail({ status: 503, body: '<html><body>Service Unavailable</body></html>' });
+    const res = await getSchedules();
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.text()).toBe('<html><body>Service Unavailable</body></html>');
   });
 
   it('simulates a 429 storm with the given headers and content type', async () => {
@@ -135,6 +178,23 @@ describe('malformed shift payloads', () => {
     expect(body.data.length).toBeGreaterThan(500);
   });
 
+  it('unknown_fields: adds fields the contract does not define to every shift and the page, leaving the rest intact', async () => {
+    const plain = await schedules(sim, token);
+    sim.faults.malformedShifts('unknown_fields');
+    const res = await getSchedules();
+    expect(res.status).toBe(200);
+    const extended = (await res.json()) as { data: Record<string, unknown>[]; total_count?: unknown };
+    expect(extended.total_count).toBe(plain.body.data.length);
+    expect(extended.data).toHaveLength(plain.body.data.length);
+    extended.data.forEach((shift, i) => {
+      expect(shift).toMatchObject({
+        ...plain.body.data[i],
+        department_code: expect.any(String),
+        break_minutes: expect.any(Number),
+      });
+    });
+  });
+
   it('applies to the next N responses only', async () => {
     sim.faults.malformedShifts('missing_field', 2);
     expect(await firstShift()).not.toHaveProperty('start_time');
@@ -155,11 +215,45 @@ describe('versioning', () => {
     expect((await getSchedules()).headers.get('deprecation')).toBeNull();
   });
 
-  it('answers 410 Gone for a removed version', async () => {
+  it('answers 410 Gone with a JSON error body for a removed version', async () => {
     sim.faults.removeVersion(true);
-    expect((await getSchedules()).status).toBe(410);
+    const gone = await getSchedules();
+    expect(gone.status).toBe(410);
+    expect(await gone.json()).toEqual({ error: 'gone', error_description: expect.any(String) });
     expect((await apiGet(sim, '/api/v1/user/profile', token)).status).toBe(410);
     sim.faults.removeVersion(false);
     expect((await getSchedules()).status).toBe(200);
+  });
+
+  it('answers 410 Gone on every /api/v1 path once removed, unknown and unauthenticated ones included', async () => {
+    sim.faults.removeVersion(true);
+    const responses = [
+      await apiGet(sim, '/api/v1/schedules'),
+      await apiGet(sim, '/api/v1/schedules', 'made-up'),
+      await apiGet(sim, '/api/v1/nothing-here', token),
+      await apiGet(sim, '/api/v1/nothing-here'),
+      await fetch(new URL('/api/v1/schedules', sim.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+      }),
+    ];
+    expect(responses.map((res) => res.status)).toEqual([410, 410, 410, 410, 410]);
+    expect((await apiGet(sim, '/api/v2/schedules', token)).status).toBe(404);
+  });
+
+  it('adds Deprecation and Sunset to every /api/v1 response, unknown and unauthenticated paths included', async () => {
+    sim.faults.deprecate(new Date('2026-12-31T00:00:00Z'));
+    const responses = [
+      await apiGet(sim, '/api/v1/schedules'),
+      await apiGet(sim, '/api/v1/user/profile', 'made-up'),
+      await apiGet(sim, '/api/v1/nothing-here', token),
+      await apiGet(sim, '/api/v1/nothing-here'),
+    ];
+    expect(responses.map((res) => res.status)).toEqual([401, 401, 404, 404]);
+    for (const res of responses) {
+      expect(res.headers.get('deprecation')).toBe('true');
+      expect(res.headers.get('sunset')).toBe('Thu, 31 Dec 2026 00:00:00 GMT');
+    }
+    expect((await apiGet(sim, '/api/v2/schedules', token)).headers.get('deprecation')).toBeNull();
   });
 });

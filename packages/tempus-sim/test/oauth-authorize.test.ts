@@ -122,6 +122,43 @@ describe('authorization request validation', () => {
     expect(redirectParams(res).get('error')).toBe('invalid_request');
   });
 
+  it('refuses response_type=token by redirecting with unsupported_response_type and no code', async () => {
+    const res = await fetch(authorizeUrl(sim, { response_type: 'token', code_challenge: pkcePair().challenge }), {
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(302);
+    const params = redirectParams(res);
+    expect(params.get('error')).toBe('unsupported_response_type');
+    expect(params.get('state')).toBe('state-123');
+    expect(params.get('code')).toBeNull();
+  });
+
+  it('refuses a missing code_challenge_method by redirecting with invalid_request, as S256 is required', async () => {
+    const url = new URL(authorizeUrl(auto.sim, { code_challenge: pkcePair().challenge }));
+    url.searchParams.delete('code_challenge_method');
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const params = redirectParams(res);
+    expect(params.get('error')).toBe('invalid_request');
+    expect(params.get('code')).toBeNull();
+  });
+
+  it.each([
+    ['missing', null],
+    ['empty', ''],
+    ['blank', '  '],
+  ])('refuses a request whose scope is %s by redirecting with invalid_scope instead of granting every scope', async (_name, scope) => {
+    const url = new URL(authorizeUrl(auto.sim, { code_challenge: pkcePair().challenge }));
+    if (scope === null) url.searchParams.delete('scope');
+    else url.searchParams.set('scope', scope);
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const params = redirectParams(res);
+    expect(params.get('error')).toBe('invalid_scope');
+    expect(params.get('state')).toBe('state-123');
+    expect(params.get('code')).toBeNull();
+  });
+
   it('refuses an unknown scope by redirecting with invalid_scope', async () => {
     const res = await fetch(authorizeUrl(sim, { scope: 'admin', code_challenge: pkcePair().challenge }), {
       redirect: 'manual',

@@ -52,6 +52,18 @@ describe('authorization code exchange', () => {
     expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('accepts a code 59 seconds old', async () => {
+    const { code, verifier } = await authorize(sim);
+    sim.clock.advance(59_000);
+    expect((await exchange(code, verifier)).status).toBe(200);
+  });
+
+  it('refuses a code that was never issued with invalid_grant', async () => {
+    const res = await exchange('never-issued-code', pkcePair().verifier);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('refuses a code older than 60 seconds with invalid_grant', async () => {
     const { code, verifier } = await authorize(sim);
     sim.clock.advance(61_000);
@@ -214,7 +226,7 @@ describe('refresh tokens', () => {
     expect(sim.counters.refreshes).toBe(before + 1);
   });
 
-  it('refuses a refresh asking for more scope than was granted with invalid_scope', async () => {
+  it('refuses a refresh asking for more scope than was granted with the contract’s invalid_request', async () => {
     const tokens = await connect(sim, { scope: 'schedules:read' });
     const wider = await postForm(sim, '/oauth/token', {
       grant_type: 'refresh_token',
@@ -222,8 +234,67 @@ describe('refresh tokens', () => {
       scope: 'schedules:read profile:read',
     });
     expect(wider.status).toBe(400);
-    expect(await wider.json()).toMatchObject({ error: 'invalid_scope' });
+    expect(await wider.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
   });
+
+  it('refuses a refresh token that was never issued with invalid_grant', async () => {
+    const res = await refresh(sim, 'never-issued-refresh-token');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('revokes the user’s current grant when a rotated token of an earlier, already revoked grant is replayed', async () => {
+    const stolen = await connect(sim);
+    await refresh(sim, stolen.refresh_token);
+    sim.clock.advance(31_000);
+    expect((await refresh(sim, stolen.refresh_token)).status).toBe(400);
+
+    const reconnected = await connect(sim);
+    expect((await apiGet(sim, '/api/v1/user/profile', reconnected.access_token)).status).toBe(200);
+    const reusesBefore = sim.counters.refreshReuseDetected;
+    const replay = await refresh(sim, stolen.refresh_token);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(sim.counters.refreshReuseDetected).toBe(reusesBefore + 1);
+    expect((await apiGet(sim, '/api/v1/user/profile', reconnected.access_token)).status).toBe(401);
+    expect((await refresh(sim, reconnected.refresh_token)).status).toBe(400);
+  });
+
+  it('treats a never-rotated refresh token of a revoked grant as revoked, not reused, and leaves a new grant alone', async () => {
+    const old = await connect(sim);
+    expect((await postForm(sim, '/oauth/revoke', { token: old.refresh_token })).status).toBe(200);
+    const reconnected = await connect(sim);
+    const reusesBefore = sim.counters.refreshReuseDetected;
+    const stale = await refresh(sim, old.refresh_token);
+    expect(stale.status).toBe(400);
+    expect(await stale.json()).toMatchObject({ error: 'invalid_grant' });
+    expect(sim.counters.refreshReuseDetected).toBe(reusesBefore);
+    expect((await apiGet(sim, '/api/v1/user/profile', reconnected.access_token)).status).toBe(200);
+  });
+
+  it.each(['/oauth/token', '/oauth/refresh'])(
+    'answers a refresh on %s with access_token, refresh_token, Bearer, the configured expires_in and the scope',
+    async (path) => {
+      const tokens = await connect(sim);
+      sim.setTokenLifetimes({ accessTokenTtlSeconds: 900 });
+      try {
+        const res = await refresh(sim, tokens.refresh_token, path);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+        const body = (await res.json()) as Record<string, unknown>;
+        expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+        expect(body).toEqual({
+          access_token: expect.stringMatching(/.{20,}/),
+          refresh_token: expect.stringMatching(/.{20,}/),
+          token_type: 'Bearer',
+          expires_in: 900,
+          scope: 'schedules:read profile:read',
+        });
+      } finally {
+        sim.setTokenLifetimes({ accessTokenTtlSeconds: 3600 });
+      }
+    },
+  );
 });
 
 describe('/oauth/refresh legacy alias', () => {
@@ -233,6 +304,25 @@ describe('/oauth/refresh legacy alias', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Tokens;
     expect(body.refresh_token).not.toBe(tokens.refresh_token);
+  });
+
+  it('refuses an unknown refresh token with invalid_grant', async () => {
+    const res = await refresh(sim, 'never-issued-refresh-token', '/oauth/refresh');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid_grant', error_description: expect.any(String) });
+  });
+
+  it('refuses a wrong client secret with 401 invalid_client', async () => {
+    const tokens = await connect(sim);
+    const res = await postForm(
+      sim,
+      '/oauth/refresh',
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token },
+      'basic',
+      { clientId: CLIENT.clientId, clientSecret: 'wrong' },
+    );
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'invalid_client' });
   });
 
   it('refuses grant_type=authorization_code with unsupported_grant_type', async () => {
@@ -255,7 +345,10 @@ describe('revocation (RFC 7009)', () => {
     const res = await postForm(sim, '/oauth/revoke', { token: tokens.refresh_token, token_type_hint: 'refresh_token' });
     expect(res.status).toBe(200);
     expect(sim.counters.revocations).toBe(before + 1);
-    expect((await apiGet(sim, '/api/v1/user/profile', tokens.access_token)).status).toBe(401);
+    const api = await apiGet(sim, '/api/v1/user/profile', tokens.access_token);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+    expect(await api.json()).toMatchObject({ error: 'invalid_token' });
     const again = await refresh(sim, tokens.refresh_token);
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
@@ -264,7 +357,9 @@ describe('revocation (RFC 7009)', () => {
   it('revokes only the access token when an access token is revoked', async () => {
     const tokens = await connect(sim);
     expect((await postForm(sim, '/oauth/revoke', { token: tokens.access_token }, 'basic')).status).toBe(200);
-    expect((await apiGet(sim, '/api/v1/user/profile', tokens.access_token)).status).toBe(401);
+    const api = await apiGet(sim, '/api/v1/user/profile', tokens.access_token);
+    expect(api.status).toBe(401);
+    expect(api.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
     expect((await refresh(sim, tokens.refresh_token)).status).toBe(200);
   });
 
@@ -294,6 +389,16 @@ describe('revocation (RFC 7009)', () => {
 });
 
 describe('access token lifetime', () => {
+  it('accepts an access token one second before expires_in runs out and refuses it one second after', async () => {
+    const tokens = await connect(sim);
+    sim.clock.advance((tokens.expires_in - 1) * 1000);
+    expect((await apiGet(sim, '/api/v1/user/profile', tokens.access_token)).status).toBe(200);
+    sim.clock.advance(2000);
+    const expired = await apiGet(sim, '/api/v1/user/profile', tokens.access_token);
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
+  });
+
   it('answers an expired access token with 401 and WWW-Authenticate invalid_token', async () => {
     const tokens = await connect(sim);
     sim.clock.advance(3600 * 1000 + 1000);

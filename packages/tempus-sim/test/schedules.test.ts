@@ -7,6 +7,8 @@ const { sim, user } = await startTestSim({
   accessTokenTtlSeconds: 20 * 365 * 24 * 3600,
 });
 const { access_token: token } = await connect(sim);
+const erik = sim.users.create({ email: 'erik.johansson@example.se', name: 'Erik Johansson' });
+const { access_token: erikToken } = await connect(sim, { login_hint: erik.email });
 
 const DAY = 24 * 3600 * 1000;
 
@@ -54,10 +56,49 @@ describe('from/to overlap filter', () => {
     expect(ids).not.toContain(endsAtTo.id);
   });
 
-  it('refuses a window longer than 400 days with invalid_request', async () => {
+  it('accepts a window of exactly 400 days', async () => {
+    const shift = addDayShift('2027-02-04');
+    const { status, body } = await schedules(sim, token, { from: '2026-01-01T00:00:00Z', to: '2027-02-05T00:00:00Z' });
+    expect(status).toBe(200);
+    expect(body.data.map((s) => s.id)).toEqual([shift.id]);
+  });
+
+  it('refuses a window of 401 days with invalid_request', async () => {
     const { status, body } = await schedules(sim, token, { from: '2026-01-01T00:00:00Z', to: '2027-02-06T00:00:00Z' });
     expect(status).toBe(400);
     expect(body.error).toBe('invalid_request');
+  });
+
+  it('excludes a shift that ends exactly at from and one that starts exactly at to', async () => {
+    const endsAtFrom = addDayShift('2026-01-20');
+    const inside = addDayShift('2026-01-21');
+    const startsAtTo = addDayShift('2026-01-22');
+    const { body } = await schedules(sim, token, {
+      from: '2026-01-20T15:30:00+01:00',
+      to: '2026-01-22T07:00:00+01:00',
+    });
+    const ids = body.data.map((s) => s.id);
+    expect(ids).toEqual([inside.id]);
+    expect(ids).not.toContain(endsAtFrom.id);
+    expect(ids).not.toContain(startsAtTo.id);
+  });
+
+  it.each([
+    ['from', '2026-02-30T00:00:00Z'],
+    ['to', '2026-04-31T00:00:00+02:00'],
+    ['updated_since', '2026-02-29T12:00:00Z'],
+    ['from', '2026-01-01T24:00:00Z'],
+    ['from', '2026-13-01T00:00:00Z'],
+    ['to', '2026-01-01T00:00:00+24:00'],
+  ])('refuses the impossible %s=%s as an invalid RFC 3339 timestamp with invalid_request', async (name, value) => {
+    const { status, body } = await schedules(sim, token, { [name]: value });
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: 'invalid_request', error_description: expect.stringContaining(name) });
+  });
+
+  it('accepts 29 February in a leap year', async () => {
+    const { status } = await schedules(sim, token, { from: '2028-02-29T00:00:00Z', to: '2028-03-01T00:00:00Z' });
+    expect(status).toBe(200);
   });
 
   it('refuses a timestamp without offset with invalid_request', async () => {
@@ -82,6 +123,18 @@ describe('limit', () => {
     const { status, body } = await schedules(sim, token, { limit });
     expect(status).toBe(400);
     expect(body.error).toBe('invalid_request');
+  });
+
+  it('accepts limit=1 and limit=500', async () => {
+    for (let i = 1; i <= 3; i += 1) addDayShift(`2026-01-0${i}`);
+    const one = await schedules(sim, token, { limit: '1' });
+    expect(one.status).toBe(200);
+    expect(one.body.data).toHaveLength(1);
+    expect(one.body.next_cursor).not.toBeNull();
+    const most = await schedules(sim, token, { limit: '500' });
+    expect(most.status).toBe(200);
+    expect(most.body.data).toHaveLength(3);
+    expect(most.body.next_cursor).toBeNull();
   });
 
   it('defaults to 100 per page', async () => {
@@ -145,6 +198,45 @@ describe('paging', () => {
       cursor: first.body.next_cursor ?? '',
     });
     expect(otherLimit.body.error).toBe('invalid_cursor');
+  });
+
+  it.each([
+    ['to', { to: '2026-03-01T00:00:00Z' }],
+    ['updated_since', { updated_since: '2025-12-02T00:00:00Z' }],
+  ])('refuses a cursor sent with a changed %s with invalid_cursor', async (_name, change) => {
+    for (let i = 1; i <= 4; i += 1) addDayShift(`2026-01-0${i}`);
+    const params = { limit: '2', to: '2026-02-01T00:00:00Z', updated_since: '2025-12-01T00:00:00Z' };
+    const first = await schedules(sim, token, params);
+    expect(first.body.next_cursor).not.toBeNull();
+    const changed = await schedules(sim, token, { ...params, ...change, cursor: first.body.next_cursor ?? '' });
+    expect(changed.status).toBe(400);
+    expect(changed.body).toEqual({ error: 'invalid_cursor', error_description: expect.any(String) });
+  });
+
+  it('refuses a cursor sent with another user’s access token with invalid_cursor', async () => {
+    for (let i = 1; i <= 4; i += 1) addDayShift(`2026-01-0${i}`);
+    const first = await schedules(sim, token, { limit: '2' });
+    const foreign = await schedules(sim, erikToken, { limit: '2', cursor: first.body.next_cursor ?? '' });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error).toBe('invalid_cursor');
+  });
+
+  it('accepts a cursor 14 minutes 59 seconds old', async () => {
+    for (let i = 1; i <= 4; i += 1) addDayShift(`2026-01-0${i}`);
+    const first = await schedules(sim, token, { limit: '2' });
+    sim.clock.advance(14 * 60 * 1000 + 59 * 1000);
+    const second = await schedules(sim, token, { limit: '2', cursor: first.body.next_cursor ?? '' });
+    expect(second.status).toBe(200);
+    expect(second.body.data).toHaveLength(2);
+  });
+
+  it('refuses a cursor just over 15 minutes old', async () => {
+    for (let i = 1; i <= 4; i += 1) addDayShift(`2026-01-0${i}`);
+    const first = await schedules(sim, token, { limit: '2' });
+    sim.clock.advance(15 * 60 * 1000 + 1);
+    const stale = await schedules(sim, token, { limit: '2', cursor: first.body.next_cursor ?? '' });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error).toBe('invalid_cursor');
   });
 
   it('refuses a cursor older than 15 minutes with invalid_cursor, and the listing restarts from the first page', async () => {
@@ -220,6 +312,59 @@ describe('updated_since and tombstones', () => {
     const { body } = await schedules(sim, token, { updated_since: since });
     expect(body.data).toEqual([expect.objectContaining({ id: shift.id, status: 'cancelled', deleted: false })]);
     expect(Date.parse(body.data[0]?.updated_at ?? '')).toBeGreaterThanOrEqual(Date.parse(since));
+  });
+});
+
+describe('cancelled shifts', () => {
+  it('lists cancelled shifts with status "cancelled" in a listing without updated_since', async () => {
+    const cancelledLater = addDayShift('2026-01-05');
+    sim.shifts.cancel(cancelledLater.id);
+    const cancelledFromStart = addDayShift('2026-01-06', { status: 'cancelled' });
+    const scheduled = addDayShift('2026-01-07');
+    const { body } = await schedules(sim, token);
+    const statusById = Object.fromEntries(body.data.map((s) => [s.id, s.status]));
+    expect(statusById).toEqual({
+      [cancelledLater.id]: 'cancelled',
+      [cancelledFromStart.id]: 'cancelled',
+      [scheduled.id]: 'scheduled',
+    });
+  });
+});
+
+describe('incremental sync', () => {
+  it('returns every change made during and after a paged listing to the next sync from the first page’s server_time', async () => {
+    const ids: string[] = [];
+    for (let i = 1; i <= 6; i += 1) ids.push(addDayShift(`2026-01-0${i}`).id);
+    const [moved, cancelled, deleted, changedAfter] = ids as [string, string, string, string];
+    sim.clock.advance(1000);
+
+    const first = await schedules(sim, token, { limit: '2' });
+    const nextSince = first.body.server_time;
+    sim.shifts.update(moved, { start_time: '2026-01-20T07:00:00+01:00', end_time: '2026-01-20T15:30:00+01:00' });
+    sim.shifts.cancel(cancelled);
+    sim.shifts.delete(deleted);
+    await listAll(sim, token, { limit: '2', cursor: first.body.next_cursor ?? '' });
+    sim.shifts.update(changedAfter, { shift_type: 'Kväll' });
+
+    const { items } = await listAll(sim, token, { limit: '2', updated_since: nextSince });
+    const byId = new Map(items.map((s) => [s.id, s]));
+    expect([...byId.keys()].sort()).toEqual([moved, cancelled, deleted, changedAfter].sort());
+    expect(byId.get(moved)).toMatchObject({ start_time: '2026-01-20T07:00:00+01:00' });
+    expect(byId.get(cancelled)).toMatchObject({ status: 'cancelled', deleted: false });
+    expect(byId.get(deleted)).toEqual({ id: deleted, updated_at: expect.any(String), deleted: true });
+    expect(byId.get(changedAfter)).toMatchObject({ shift_type: 'Kväll' });
+  });
+});
+
+describe('encoding', () => {
+  it('sends JSON as UTF-8 with charset=utf-8 and round-trips non-ASCII text', async () => {
+    addDayShift('2026-01-05', { shift_type: 'Kväll', location: 'Norrlands universitetssjukhus, avd Ö' });
+    const res = await fetch(new URL('/api/v1/schedules', sim.url), { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.includes(Buffer.from('Kväll', 'utf8'))).toBe(true);
+    const body = JSON.parse(bytes.toString('utf8')) as { data: { shift_type: string; location: string }[] };
+    expect(body.data[0]).toMatchObject({ shift_type: 'Kväll', location: 'Norrlands universitetssjukhus, avd Ö' });
   });
 });
 
