@@ -162,6 +162,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   });
   const config = loadConfig({
     NODE_ENV: 'test',
+    SESSION_SECRET: 'load-test-only-session-secret-0123456789',
+    TEMPUS_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 13).toString('base64'),
     TEMPUS_AUTH_URL: sim.url,
     TEMPUS_API_URL: sim.url,
     TEMPUS_CLIENT_ID: CLIENT.clientId,

@@ -10,8 +10,10 @@ import { z } from 'zod';
 const DEFAULT_PGLITE_DIR = fileURLToPath(new URL('../../../data/pglite', import.meta.url));
 const DEV_ONLY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 const DEV_ONLY_SESSION_SECRET = 'development-only-session-secret-not-for-production';
-/** Matches the bundled simulator's development client, so a fresh checkout runs with no setup. */
+/** The bundled simulator and its development client, so a fresh checkout runs with no setup. */
 const DEV_ONLY_CLIENT = { id: 'familyhub-dev', secret: 'familyhub-dev-secret' };
+const DEV_ONLY_TEMPUS_URL = 'http://127.0.0.1:4010';
+const CALLBACK_PATH = '/api/tempus/callback';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalString = z
@@ -37,11 +39,14 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 30),
   ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TEMPUS_ENABLED: bool.default(true),
-  TEMPUS_AUTH_URL: z.url().default('http://127.0.0.1:4010'),
-  TEMPUS_API_URL: z.url().default('http://127.0.0.1:4010'),
+  TEMPUS_AUTH_URL: optionalString.pipe(z.url().optional()),
+  TEMPUS_API_URL: optionalString.pipe(z.url().optional()),
   TEMPUS_CLIENT_ID: optionalString,
   TEMPUS_CLIENT_SECRET: optionalString,
-  TEMPUS_OAUTH_REDIRECT_URI: z.url().default('http://localhost:3000/api/tempus/callback'),
+  TEMPUS_OAUTH_REDIRECT_URI: z
+    .url()
+    .refine((v) => new URL(v).pathname === CALLBACK_PATH, `must point at ${CALLBACK_PATH}`)
+    .default(`http://localhost:3000${CALLBACK_PATH}`),
   TEMPUS_TOKEN_ENCRYPTION_KEY: optionalString.pipe(
     z
       .string()
@@ -72,16 +77,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
+  // Outside development nothing falls back to the development values: each must be set.
+  const development = e.NODE_ENV === 'development';
 
-  const sessionSecret = e.SESSION_SECRET ?? (production ? undefined : DEV_ONLY_SESSION_SECRET);
-  if (!sessionSecret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required in production');
+  const sessionSecret = e.SESSION_SECRET ?? (development ? DEV_ONLY_SESSION_SECRET : undefined);
+  if (!sessionSecret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required outside development');
   if (production && sessionSecret === DEV_ONLY_SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET must not be the development default in production');
   }
 
-  const encryptionKey = e.TEMPUS_TOKEN_ENCRYPTION_KEY ?? (production ? undefined : DEV_ONLY_ENCRYPTION_KEY);
-  const clientId = e.TEMPUS_CLIENT_ID ?? (production ? undefined : DEV_ONLY_CLIENT.id);
-  const clientSecret = e.TEMPUS_CLIENT_SECRET ?? (production ? undefined : DEV_ONLY_CLIENT.secret);
+  const encryptionKey = e.TEMPUS_TOKEN_ENCRYPTION_KEY ?? (development ? DEV_ONLY_ENCRYPTION_KEY : undefined);
+  const clientId = e.TEMPUS_CLIENT_ID ?? (development ? DEV_ONLY_CLIENT.id : undefined);
+  const clientSecret = e.TEMPUS_CLIENT_SECRET ?? (development ? DEV_ONLY_CLIENT.secret : undefined);
+  const authUrl = e.TEMPUS_AUTH_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
+  const apiUrl = e.TEMPUS_API_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
   if (e.TEMPUS_ENABLED) {
     if (!encryptionKey) {
       throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required outside development');
@@ -89,6 +98,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
       throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
     }
+    if (!authUrl) throw new ConfigError('Invalid configuration: TEMPUS_AUTH_URL is required outside development');
+    if (!apiUrl) throw new ConfigError('Invalid configuration: TEMPUS_API_URL is required outside development');
     if (!clientId) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_ID is required when TEMPUS_ENABLED=true');
     if (!clientSecret) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_SECRET is required when TEMPUS_ENABLED=true');
     if (production && clientSecret === DEV_ONLY_CLIENT.secret) {
@@ -108,8 +119,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_API_TOKEN,
     tempus: {
       enabled: e.TEMPUS_ENABLED,
-      authUrl: e.TEMPUS_AUTH_URL.replace(/\/$/, ''),
-      apiUrl: e.TEMPUS_API_URL.replace(/\/$/, ''),
+      authUrl: (authUrl ?? DEV_ONLY_TEMPUS_URL).replace(/\/$/, ''),
+      apiUrl: (apiUrl ?? DEV_ONLY_TEMPUS_URL).replace(/\/$/, ''),
       clientId: clientId ?? '',
       clientSecret: clientSecret ?? '',
       redirectUri: e.TEMPUS_OAUTH_REDIRECT_URI,

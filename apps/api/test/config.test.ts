@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -8,6 +10,8 @@ const production = {
   TEMPUS_CLIENT_ID: 'familyhub',
   TEMPUS_CLIENT_SECRET: 'a-real-client-secret',
   TEMPUS_TOKEN_ENCRYPTION_KEY: KEY,
+  TEMPUS_AUTH_URL: 'https://auth.tempus.example',
+  TEMPUS_API_URL: 'https://api.tempus.example',
 };
 
 describe('configuration', () => {
@@ -22,7 +26,17 @@ describe('configuration', () => {
     expect(config.tempus.windowPastDays).toBe(30);
     expect(config.tempus.windowFutureDays).toBe(60);
     expect(config.tempus.redirectUri).toBe('http://localhost:3000/api/tempus/callback');
+    expect(config.tempus.authUrl).toBe('http://127.0.0.1:4010');
+    expect(config.tempus.apiUrl).toBe('http://127.0.0.1:4010');
     expect(config.adminToken).toBeUndefined();
+  });
+
+  it('starts in development from .env.example copied as it is, against the bundled simulator', () => {
+    const example = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
+    const config = loadConfig(example);
+    expect(config.env).toBe('development');
+    expect(config.tempus.clientId).toBe('familyhub-dev');
+    expect(config.tempus.authUrl).toBe('http://127.0.0.1:4010');
   });
 
   it('is frozen after parsing', () => {
@@ -40,6 +54,7 @@ describe('configuration', () => {
     [{ TEMPUS_RATE_LIMIT_RPS: '-1' }, 'TEMPUS_RATE_LIMIT_RPS'],
     [{ TEMPUS_TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TEMPUS_TOKEN_ENCRYPTION_KEY'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ TEMPUS_OAUTH_REDIRECT_URI: 'http://localhost:3000/oauth/callback' }, 'TEMPUS_OAUTH_REDIRECT_URI'],
   ])('refuses %o with one line naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
@@ -56,10 +71,11 @@ describe('configuration', () => {
     expect(config.prettyLogs).toBe(false);
   });
 
-  it.each(['SESSION_SECRET', 'TEMPUS_TOKEN_ENCRYPTION_KEY', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'])(
-    'requires %s in production',
-    (variable) => {
-      const env: Record<string, string | undefined> = { ...production, [variable]: undefined };
+  const required = ['SESSION_SECRET', 'TEMPUS_TOKEN_ENCRYPTION_KEY', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET', 'TEMPUS_AUTH_URL', 'TEMPUS_API_URL'];
+  it.each(['production', 'test'].flatMap((nodeEnv) => required.map((variable) => [variable, nodeEnv])))(
+    'requires %s outside development (NODE_ENV=%s)',
+    (variable, nodeEnv) => {
+      const env: Record<string, string | undefined> = { ...production, NODE_ENV: nodeEnv, [variable]: undefined };
       expect(() => loadConfig(env)).toThrow(variable);
     },
   );

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../src/db/schema.js';
 import { createTokenCipher } from '../src/modules/tempus/token-crypto.js';
-import { createContext, testConfig } from './support/context.js';
+import { createContext, TEST_ENCRYPTION_KEY, testConfig } from './support/context.js';
 import { addDayShifts } from './support/shifts.js';
 
 const ctx = await createContext();
@@ -64,7 +64,7 @@ describe('Tempus tokens stay secret', () => {
     const parent = await ctx.newParent();
     const simUser = ctx.newSimUser();
     const accountId = await ctx.connectTempus(parent.client, simUser);
-    const oldKey = Buffer.alloc(32, 7).toString('base64');
+    const oldKey = TEST_ENCRYPTION_KEY;
     const rotated = await ctx.buildAnotherApp({
       env: { TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: oldKey, TEMPUS_TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') },
     });

@@ -10,11 +10,12 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../../src/db/schema.js';
 import { createTokenCipher } from '../../src/modules/tempus/token-crypto.js';
-import { authorizeRedirect, Client, createContext, OPERATOR_TOKEN, syncNow, TEST_CLIENT, uniqueEmail, WEB_ORIGIN } from '../support/context.js';
+import { authorizeRedirect, Client, createContext, OPERATOR_TOKEN, syncNow, TEST_CLIENT, TEST_ENCRYPTION_KEY, uniqueEmail, WEB_ORIGIN } from '../support/context.js';
 import { addDayShifts } from '../support/shifts.js';
 
 const ctx = await createContext();
-const DEV_KEY = Buffer.alloc(32, 7).toString('base64');
+/** The key the test apps start with, retired below. */
+const OLD_KEY = TEST_ENCRYPTION_KEY;
 const KEY_2 = Buffer.alloc(32, 42).toString('base64');
 const key = (b64: string, version: number) => ({ version, key: Buffer.from(b64, 'base64') });
 
@@ -31,7 +32,7 @@ describe('tokens at rest', () => {
   it('keeps syncing once the retired key is removed from the configuration, the current key pinned to its version', async () => {
     const parent = await ctx.newParent();
     const accountId = await ctx.connectTempus(parent.client, ctx.newSimUser());
-    const rotated = await ctx.buildAnotherApp({ env: { TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: DEV_KEY } });
+    const rotated = await ctx.buildAnotherApp({ env: { TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: OLD_KEY } });
     await expireAccessToken(accountId);
     const operatorSync = (app: typeof rotated) =>
       app.inject({ method: 'POST', url: '/api/tempus/sync?wait=true', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` }, payload: { accountId } }).then((r) => JSON.parse(r.body).syncs[0]);
@@ -50,10 +51,10 @@ describe('tokens at rest', () => {
 describe('encryption key configuration', () => {
   it('refuses a pinned current version that clashes with an old key', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    expect(() => loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `2:${DEV_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '2' })).toThrow(
+    expect(() => loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `2:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '2' })).toThrow(
       'TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION',
     );
-    const pinned = loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `1:${DEV_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '3' });
+    const pinned = loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `1:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '3' });
     expect(pinned.tempus.encryptionKeys.all.map((k) => k.version)).toEqual([1, 3]);
   });
 });
@@ -78,7 +79,7 @@ describe('logs', () => {
     await expireAccessToken(accountId);
     await syncNow(client, accountId);
     const tokens = await storedTokens(accountId);
-    const cipher = createTokenCipher({ current: key(DEV_KEY, 1), all: [key(DEV_KEY, 1)] });
+    const cipher = createTokenCipher({ current: key(OLD_KEY, 1), all: [key(OLD_KEY, 1)] });
     const accessToken = cipher.decrypt(tokens.access);
     const refreshToken = cipher.decrypt(tokens.refresh);
 

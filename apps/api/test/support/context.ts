@@ -18,6 +18,9 @@ export const TEST_CLIENT = {
   redirectUri: 'http://localhost:3000/api/tempus/callback',
 };
 export const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
+/** Fixed test-only values: outside development the API has no defaults for them. */
+export const TEST_SESSION_SECRET = 'test-only-session-secret-0123456789abcdef';
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
 export const WEB_ORIGIN = 'http://localhost:5173';
 
 export async function createTestDatabase(): Promise<{ database: Database; url: string | undefined; close(): Promise<void> }> {
@@ -44,6 +47,8 @@ export async function createTestDatabase(): Promise<{ database: Database; url: s
 export function testEnv(sim: TempusSim | undefined, env: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
+    SESSION_SECRET: TEST_SESSION_SECRET,
+    TEMPUS_TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     TEMPUS_AUTH_URL: sim?.url ?? 'http://127.0.0.1:9',
     TEMPUS_API_URL: sim?.url ?? 'http://127.0.0.1:9',
     TEMPUS_CLIENT_ID: TEST_CLIENT.clientId,

@@ -83,7 +83,13 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
     tempus: { url: sim.url, ...client },
     ...(database.databaseUrl && { databaseUrl: database.databaseUrl }),
     ...(database.pgliteDir && { pgliteDir: database.pgliteDir }),
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', TEMPUS_RATE_LIMIT_RPS: '100' },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      TEMPUS_RATE_LIMIT_RPS: '100',
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      TEMPUS_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    },
   });
   cleanups.push(() => api.stop());
   const web = await startWeb({ port: webPort, apiUrl });
