@@ -76,6 +76,17 @@ describe('connecting a Tempus account', () => {
     expect(settingsRedirect(await parent.client.get(forged)).get('error')).toBe('invalid_state');
   });
 
+  it.each([
+    ['an overlong state', (location: string) => location.replace(/state=[^&]+/, `state=${'s'.repeat(5000)}`), 'error', 'invalid_state'],
+    ['an overlong error instead of a code', (location: string) => location.replace(/code=[^&]+/, `error=${'e'.repeat(5000)}`), 'error', 'exchange_failed'],
+    ['a repeated code (the first counts)', (location: string) => location.replace(/code=([^&]+)/, 'code=$1&code=another-code'), 'connected', expect.any(String)],
+  ])('redirects to the settings page for a callback with %s', async (_what, tamper, key, value) => {
+    const parent = await ctx.newParent();
+    const location = tamper(await authorizeRedirect(parent.client, ctx.newSimUser()));
+    const params = settingsRedirect(await parent.client.get(location));
+    expect(params.get(key)).toEqual(value);
+  });
+
   it('refuses a replayed callback: the state is single use', async () => {
     const parent = await ctx.newParent();
     const location = await authorizeRedirect(parent.client, ctx.newSimUser());

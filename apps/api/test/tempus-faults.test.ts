@@ -166,6 +166,9 @@ describe('tokens', () => {
       expect(sync).toMatchObject({ status: 'failed', error: { code: 'invalid_grant' } });
       const account = (await client.get('/api/tempus/status')).body.accounts[0];
       expect(account).toMatchObject({ state: 'reauth_required', lastError: { code: 'invalid_grant' }, nextSyncAt: null });
+      // The failed sync is the last finished one; the last success stays where it was.
+      expect(account.lastSyncAt).toBe(sync.finishedAt);
+      expect(Date.parse(account.lastSuccessAt)).toBeLessThan(Date.parse(account.lastSyncAt));
       expect(await tempusTitles(client)).toEqual(before);
 
       const sent = ctx.sim.counters.requests;

@@ -165,6 +165,29 @@ describe('POST /api/tempus/sync', () => {
     await ctx.app.tempus!.service.whenIdle(accountId);
   });
 
+  it('counts the limit per account, whichever parent asks and whether the account is named or not', async () => {
+    const { client, accountId } = await connectedFamily();
+    const coParent = await ctx.newMember(client, 'parent', 'Olle');
+    for (let i = 0; i < 5; i++) expect((await client.post('/api/tempus/sync', { accountId })).status).toBe(202);
+    expect((await coParent.client.post('/api/tempus/sync', { accountId })).status).toBe(429);
+    expect((await client.post('/api/tempus/sync', {})).status).toBe(429);
+    await ctx.app.tempus!.service.whenIdle(accountId);
+  });
+
+  it('leaves accounts that are turned off out of an operator sync of every account, and records no failure on them', async () => {
+    const { client, accountId } = await connectedFamily();
+    expect((await client.patch(`/api/tempus/accounts/${accountId}`, { syncEnabled: false })).status).toBe(200);
+    const operator = ctx.operator();
+    const all = await operator.post('/api/tempus/sync?wait=true', {});
+    expect(all.status).toBe(200);
+    expect(all.body.syncs.map((s: { accountId: string }) => s.accountId)).not.toContain(accountId);
+    const named = await operator.post('/api/tempus/sync', { accountId });
+    expect(named.status).toBe(409);
+    expect(named.body.error).toBe('sync_disabled');
+    const account = (await client.get('/api/tempus/status')).body.accounts[0];
+    expect(account).toMatchObject({ state: 'disabled', lastError: null });
+  });
+
   it('lets an operator sync any account, or all, without a limit; members may not sync', async () => {
     const { client, accountId } = await connectedFamily();
     const member = await ctx.newMember(client);
@@ -216,6 +239,29 @@ describe('GET /api/tempus/stream', () => {
     const data = JSON.parse(/event: sync\nid: [^\n]+\ndata: ([^\n]+)/.exec(received)![1]!);
     expect(data).toMatchObject({ accountId, status: 'succeeded' });
     expect(received).not.toContain(stranger.accountId);
+  });
+
+  it('announces a sync that another API instance on the same database ran', async () => {
+    const { client, accountId } = await connectedFamily();
+    const other = await ctx.buildAnotherApp({ tempus: { instanceId: 'other-instance' } });
+    const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' }).catch(() => `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`);
+    const abort = new AbortController();
+    const res = await fetch(`${address}/api/tempus/stream`, { headers: { cookie: client.cookie! }, signal: abort.signal });
+    const reader = res.body!.getReader();
+    let received = '';
+    while (!received.includes(': connected')) received += new TextDecoder().decode((await reader.read()).value);
+    const ran = await other.inject({
+      method: 'POST',
+      url: '/api/tempus/sync?wait=true',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      payload: { accountId },
+    });
+    expect(ran.statusCode).toBe(200);
+    const syncId = ran.json<{ syncs: { id: string }[] }>().syncs[0]!.id;
+    while (!received.includes(`id: ${syncId}`)) received += new TextDecoder().decode((await reader.read()).value);
+    abort.abort();
+    const data = JSON.parse(new RegExp(`id: ${syncId}\ndata: ([^\n]+)`).exec(received)![1]!);
+    expect(data).toMatchObject({ id: syncId, accountId, trigger: 'admin', status: 'succeeded' });
   });
 
   it('replays the syncs a reconnecting stream missed after its Last-Event-ID', async () => {

@@ -177,6 +177,29 @@ describe('no duplicates, Tempus is the source of truth', () => {
     expect((await tempusEvents(client)).map((e) => e.title)).toEqual(['Arbete: Dag']);
   });
 
+  it('removes on a full reconcile an event beyond the window whose shift no longer exists in Tempus', async () => {
+    const { client, accountId, family, user } = await connected([{ shift_type: 'Dag', start_time: '2026-03-25T07:00:00+01:00', end_time: '2026-03-25T15:30:00+01:00' }]);
+    // 90 days ahead, past the 60-day window: such shifts come with incremental syncs, and a
+    // deletion whose tombstone expired (30 days) before the next sync never arrives.
+    const farAhead = new Date(now().getTime() + 90 * 86_400_000);
+    await ctx.database.db.insert(calendarEvents).values({
+      familyId: family.id,
+      ownerUserId: user.id,
+      title: 'Arbete: Spöke',
+      startAt: farAhead,
+      endAt: new Date(farAhead.getTime() + 8 * 3_600_000),
+      source: 'tempus',
+      editable: false,
+      tempusAccountId: accountId,
+      tempusId: 'shf_far_gone',
+    });
+    await forceFullSyncNext(accountId);
+    const [sync] = await syncNow(client, accountId);
+    expect(sync).toMatchObject({ type: 'full', deleted: 1 });
+    const rows = await ctx.database.db.select().from(calendarEvents).where(eq(calendarEvents.tempusAccountId, accountId));
+    expect(rows.map((e) => e.title)).toEqual(['Arbete: Dag']);
+  });
+
   it('records every change of a sync in the audit trail', async () => {
     const { client, accountId, added, initial: first } = await connected([{ shift_type: 'Dag', start_time: '2026-03-25T07:00:00+01:00', end_time: '2026-03-25T15:30:00+01:00' }]);
     expect(await ctx.app.tempus!.service.auditForSync(first.id)).toEqual([expect.objectContaining({ action: 'created', tempusId: added[0]!.id, before: null })]);

@@ -34,6 +34,11 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Calls `onNotify` with the payload of every `NOTIFY` on `channel` (from any process on
+   * this database) until the returned function is called.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -60,7 +65,61 @@ function openPostgres(url: string, max: number): Database {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+const LISTEN_RECONNECT_MS = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+
+/**
+ * LISTEN holds a connection of its own, outside the pool. When it drops (a database
+ * restart), it reconnects with growing pauses until stopped; notifications sent while it
+ * was away are lost, which callers accept.
+ */
+async function listenPostgres(url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  async function connect() {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', () => undefined);
+    next.on('end', () => {
+      if (client === next) reconnect();
+    });
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    if (stopped) {
+      await next.end();
+      return;
+    }
+    client = next;
+    failures = 0;
+  }
+
+  function reconnect() {
+    client = undefined;
+    if (stopped || retry) return;
+    const delay = LISTEN_RECONNECT_MS[Math.min(failures++, LISTEN_RECONNECT_MS.length - 1)]!;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(reconnect);
+    }, delay);
+    retry.unref();
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const current = client;
+    client = undefined;
+    await current?.end();
   };
 }
 
@@ -78,6 +137,12 @@ function openPglite(dir: string | undefined): Database {
     migrate: () => migratePglite(db, { migrationsFolder }),
     ping: async () => {
       await db.execute(sql`select 1`);
+    },
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     close: () => client.close(),
   };

@@ -95,6 +95,7 @@ export default fp<TempusModuleOptions & { config: Config }>(
           code_challenge: codeChallenge,
           code_challenge_method: 'S256',
         }),
+      listen: (channel, onNotify) => app.database.listen(channel, onNotify),
       ...(opts.instanceId && { instanceId: opts.instanceId }),
     });
     const scheduler = createTempusScheduler({ service, cron: tempus.syncCron, log: app.log.child({ module: 'tempus-scheduler' }) });
@@ -102,9 +103,12 @@ export default fp<TempusModuleOptions & { config: Config }>(
 
     await app.register(tempusRoutes, { service });
 
-    if (opts.startScheduler) {
-      app.addHook('onReady', async () => scheduler.start());
-    }
+    let stopFollowing: (() => Promise<void>) | undefined;
+    app.addHook('onReady', async () => {
+      stopFollowing = await service.followOtherInstances();
+      if (opts.startScheduler) scheduler.start();
+    });
+    app.addHook('onClose', async () => stopFollowing?.());
     // Closing waits for running syncs: each either commits or rolls back, never half-applies.
     app.addHook('onClose', async () => (opts.startScheduler ? scheduler.stop() : service.drain()));
   },

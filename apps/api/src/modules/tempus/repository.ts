@@ -2,7 +2,7 @@
  * The tempus module's tables. The only tempus code that touches Drizzle; every query that
  * answers a family member carries the family condition.
  */
-import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, max, or, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../db/client.js';
 import {
   calendarEvents,
@@ -133,8 +133,12 @@ export async function listFamilyAccounts(db: DbOrTx, familyId: string) {
     .orderBy(asc(tempusAccounts.createdAt));
 }
 
-export async function listAllAccountIds(db: DbOrTx) {
-  return db.select({ id: tempusAccounts.id, familyId: tempusAccounts.familyId }).from(tempusAccounts);
+/** Every account a sync can run for: turned on and not waiting for a reconnect. */
+export async function listSyncableAccountIds(db: DbOrTx) {
+  return db
+    .select({ id: tempusAccounts.id })
+    .from(tempusAccounts)
+    .where(and(eq(tempusAccounts.syncEnabled, true), eq(tempusAccounts.state, 'active')));
 }
 
 export async function countEventsByAccount(db: DbOrTx, familyId: string) {
@@ -205,11 +209,13 @@ export async function saveTokens(
     .where(eq(tempusAccounts.id, id));
 }
 
+/** A sync ended because Tempus no longer accepts the grant: no calls until the parent reconnects. */
 export async function markReauthRequired(db: DbOrTx, id: string, error: { code: string; message: string }, now: Date) {
   await db
     .update(tempusAccounts)
     .set({
       state: 'reauth_required',
+      lastSyncAt: now,
       accessTokenEnc: null,
       refreshTokenEnc: null,
       tokenExpiresAt: null,
@@ -335,6 +341,18 @@ export async function deleteSyncsStartedBefore(db: DbOrTx, cutoff: Date, batch: 
 }
 
 /** The family's syncs that finished after the given one, oldest first (an event stream's replay). */
+export async function findSyncLog(db: DbOrTx, familyId: string, syncId: string) {
+  const [row] = await db
+    .select()
+    .from(tempusSyncLog)
+    .where(and(eq(tempusSyncLog.familyId, familyId), eq(tempusSyncLog.id, syncId)));
+  return row;
+}
+
+export async function notify(db: DbOrTx, channel: string, payload: string) {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
+}
+
 export async function syncsFinishedAfter(db: DbOrTx, familyId: string, syncId: string, limit: number) {
   const [anchor] = await db
     .select({ finishedAt: tempusSyncLog.finishedAt })
@@ -415,6 +433,15 @@ export async function accountEvents(tx: DbOrTx, accountId: string): Promise<Sync
     .from(calendarEvents)
     .where(eq(calendarEvents.tempusAccountId, accountId));
   return rows.map((r) => ({ ...r, tempusId: r.tempusId! }));
+}
+
+/** When the account's last event in the calendar ends, or undefined without events. */
+export async function latestEventEnd(db: DbOrTx, accountId: string): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ endAt: max(calendarEvents.endAt) })
+    .from(calendarEvents)
+    .where(eq(calendarEvents.tempusAccountId, accountId));
+  return row?.endAt ?? undefined;
 }
 
 export async function accountCache(tx: DbOrTx, accountId: string) {

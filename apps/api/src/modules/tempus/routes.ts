@@ -13,6 +13,7 @@ import {
   updateAccountBody,
   type SyncSummary,
 } from '@familyhub/shared';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../lib/errors.js';
@@ -21,6 +22,17 @@ import type { TempusService, SyncEventPayload } from './service.js';
 const MANUAL_SYNCS_PER_MINUTE = 5;
 const SSE_HEARTBEAT_MS = 25_000;
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 429: errorBody };
+const CALLBACK_PARAM_MAX = 4096;
+/** A callback parameter: one value (the first if repeated); an overlong one is dropped, which fails the state check. */
+const callbackParam = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => {
+    const first = Array.isArray(value) ? value[0] : value;
+    return first !== undefined && first.length <= CALLBACK_PARAM_MAX ? first : undefined;
+  });
+const limitKey = Symbol('manual sync limit key');
+type LimitKeyed = FastifyRequest & { [limitKey]?: string };
 
 export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = async (app, { service }) => {
   // Open event streams, ended when the app closes so shutdown does not wait on browsers.
@@ -29,11 +41,21 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
     for (const end of streams) end();
   });
 
+  // Counted per account, whichever parent asks and whether the account is named or implied.
   const manualSyncLimit = app.createRateLimit({
     max: MANUAL_SYNCS_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: (request) => `tempus-sync:${request.user?.id}:${(request.body as { accountId?: string } | undefined)?.accountId ?? 'all'}`,
+    keyGenerator: (request) => `tempus-sync:${(request as LimitKeyed)[limitKey]}`,
   });
+  async function checkManualSyncLimit(request: FastifyRequest, accountIds: string[]) {
+    for (const accountId of accountIds) {
+      (request as LimitKeyed)[limitKey] = accountId;
+      const limit = await manualSyncLimit(request);
+      if (!limit.isAllowed && limit.isExceeded) {
+        throw new TooManyRequestsError('Too many manual syncs of this account. Wait a minute.', limit.ttlInSeconds);
+      }
+    }
+  }
 
   app.post(
     '/api/tempus/connect',
@@ -50,11 +72,8 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
     {
       schema: {
         tags: ['tempus'],
-        querystring: z.object({
-          code: z.string().max(2048).optional(),
-          state: z.string().max(512).optional(),
-          error: z.string().max(100).optional(),
-        }),
+        // Anything Tempus or a tampered link sends still ends on the settings page with a reason.
+        querystring: z.object({ code: callbackParam, state: callbackParam, error: callbackParam }),
       },
     },
     async (request, reply) => reply.redirect(await service.completeConnect(request.query, app.sessionToken(request)), 302),
@@ -95,12 +114,7 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
       preHandler: [
         app.requireMemberOrOperator,
         async (request) => {
-          if (request.operator) return;
-          if (request.user!.role !== 'parent') throw new ForbiddenError('Only a parent may sync.', 'parent_only');
-          const limit = await manualSyncLimit(request);
-          if (!limit.isAllowed && limit.isExceeded) {
-            throw new TooManyRequestsError('Too many manual syncs of this account. Wait a minute.', limit.ttlInSeconds);
-          }
+          if (!request.operator && request.user!.role !== 'parent') throw new ForbiddenError('Only a parent may sync.', 'parent_only');
         },
       ],
       schema: {
@@ -113,7 +127,9 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
     async (request, reply) => {
       const caller = request.operator ? { kind: 'operator' as const } : { kind: 'member' as const, user: request.user! };
       const trigger = request.operator ? 'admin' : 'manual';
-      const syncs = await service.requestSyncs(caller, request.body?.accountId, trigger);
+      const targets = await service.syncTargets(caller, request.body?.accountId);
+      if (caller.kind === 'member') await checkManualSyncLimit(request, targets);
+      const syncs = service.startSyncs(targets, trigger);
       if (request.query.wait === 'true') {
         return reply.status(200).send({ syncs: await Promise.all(syncs.map((s) => s.done)) });
       }
@@ -132,7 +148,13 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
         ? await service.missedSyncs(familyId, lastEventId)
         : [];
       reply.hijack();
+      // A hijacked reply skips onSend, so the headers set so far (CORS, security) and the
+      // request id are carried over here.
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      }
       reply.raw.writeHead(200, {
+        'x-request-id': request.id,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',

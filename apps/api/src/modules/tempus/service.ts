@@ -34,6 +34,10 @@ const RECENT_SYNCS = 5;
 export const SYNC_HISTORY_RETENTION_MS = 90 * DAY_MS;
 const PRUNE_BATCH = 5_000;
 const SCOPES = 'schedules:read profile:read';
+/** The longest `from`–`to` window Tempus lists. */
+const MAX_LISTING_MS = 400 * DAY_MS;
+/** The channel on which each process tells the others that one of its syncs finished. */
+const SYNC_CHANNEL = 'familyhub_tempus_sync';
 
 export interface TempusServiceConfig {
   windowPastDays: number;
@@ -55,6 +59,8 @@ export interface TempusServiceDeps {
   clock: () => Date;
   config: TempusServiceConfig;
   authorizeUrl: (params: { state: string; codeChallenge: string; scope: string }) => string;
+  /** LISTEN on the database, so that syncs finished by other processes are announced here too. */
+  listen: (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
   instanceId?: string;
   random?: () => number;
 }
@@ -235,6 +241,18 @@ export function createTempusService(deps: TempusServiceDeps) {
     };
   }
 
+  /**
+   * A full listing also reaches ahead to the account's latest event in the calendar (shifts
+   * beyond the window arrive through incremental syncs), so that one deleted out there after
+   * its tombstone expired is still found missing and removed.
+   */
+  async function reconcileWindow(accountId: string, now: Date): Promise<SyncWindow> {
+    const window = syncWindow(now);
+    const latest = await repo.latestEventEnd(db, accountId);
+    if (!latest || latest <= window.to) return window;
+    return { from: window.from, to: new Date(Math.min(latest.getTime(), window.from.getTime() + MAX_LISTING_MS)) };
+  }
+
   function syncTypeFor(account: repo.AccountRow, now: Date): SyncType {
     if (!account.syncCursor) return 'initial';
     if (!account.lastFullSyncAt || now.getTime() - account.lastFullSyncAt.getTime() >= FULL_SYNC_EVERY_MS) return 'full';
@@ -285,7 +303,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       try {
         if (account.state === 'reauth_required') throw new TempusError('invalid_grant', 'The Tempus connection must be renewed');
         if (!account.syncEnabled) throw new ConflictError('sync_disabled', 'Sync is turned off for this account.');
-        const window = syncWindow(startedAt);
+        const window = type === 'incremental' ? syncWindow(startedAt) : await reconcileWindow(accountId, startedAt);
         const fetched = await engine.fetchAll(account, type, window, accessTokens(accountId, () => requests++));
         requests += fetched.requests;
         const row = await db.transaction(async (tx) => {
@@ -318,8 +336,29 @@ export function createTempusService(deps: TempusServiceDeps) {
     }
     metrics.syncs.inc({ type, status: summary.status });
     metrics.syncDuration.observe({ type, status: summary.status }, (performance.now() - started) / 1000);
-    events.emit('sync', { familyId: account.familyId, sync: summary });
+    announce(account.familyId, summary);
     return summary;
+  }
+
+  /** Tells this process's event streams at once, and the other processes through the database. */
+  function announce(familyId: string, sync: SyncSummary) {
+    events.emit('sync', { familyId, sync });
+    const payload = JSON.stringify({ origin: instanceId, familyId, syncId: sync.id });
+    repo.notify(db, SYNC_CHANNEL, payload).catch((err: unknown) => log.warn({ err, syncId: sync.id }, 'could not announce a finished sync to other instances'));
+  }
+
+  /** Relays the syncs other processes finish to this process's event streams, until stopped. */
+  function followOtherInstances() {
+    return deps.listen(SYNC_CHANNEL, (payload) => {
+      const note = parseAnnouncement(payload);
+      if (!note || note.origin === instanceId || events.listenerCount('sync') === 0) return;
+      repo
+        .findSyncLog(db, note.familyId, note.syncId)
+        .then((row) => {
+          if (row) events.emit('sync', { familyId: note.familyId, sync: toSummary(row) });
+        })
+        .catch((err: unknown) => log.warn({ err, syncId: note.syncId }, 'could not relay a sync finished by another instance'));
+    });
   }
 
   async function recordFailure(account: repo.AccountRow, syncId: string, err: unknown, requests: number): Promise<SyncSummary> {
@@ -331,6 +370,9 @@ export function createTempusService(deps: TempusServiceDeps) {
     if (code === 'invalid_grant' || code === 'insufficient_scope') {
       await persist('mark reauth', () => repo.markReauthRequired(db, account.id, { code, message }, now));
       log.warn({ accountId: account.id, code }, 'Tempus connection needs to be renewed by the parent');
+    } else if (code === 'sync_disabled') {
+      // Turned off while the sync waited: nothing failed, so the account keeps its record.
+      log.info({ accountId: account.id, syncId }, 'Tempus sync skipped: sync is turned off');
     } else {
       await persist('record failure', () => repo.recordSyncFailure(db, account.id, { code, message, now, nextSyncAt: nextRetry(now, account.consecutiveFailures + 1) }));
       if (code === 'internal_error') log.error({ err, accountId: account.id, syncId }, 'Tempus sync failed unexpectedly');
@@ -407,18 +449,13 @@ export function createTempusService(deps: TempusServiceDeps) {
     }
   }
 
-  async function requestSyncs(caller: Caller, accountId: string | undefined, trigger: SyncTrigger) {
+  /** The accounts a sync request covers: the one named, checked, or all that can sync. */
+  async function syncTargets(caller: Caller, accountId: string | undefined): Promise<string[]> {
     let targets: { id: string }[];
-    if (caller.kind === 'operator') {
-      if (accountId) {
-        const account = await repo.findAccountById(db, accountId);
-        if (!account) throw new NotFoundError('Tempus account not found.');
-        targets = [account];
-      } else {
-        targets = await repo.listAllAccountIds(db);
-      }
-    } else if (accountId) {
-      const account = await repo.findFamilyAccount(db, caller.user.familyId, accountId);
+    if (accountId) {
+      const account = caller.kind === 'operator'
+        ? await repo.findAccountById(db, accountId)
+        : await repo.findFamilyAccount(db, caller.user.familyId, accountId);
       if (!account) throw new NotFoundError('Tempus account not found.');
       if (!account.syncEnabled) throw new ConflictError('sync_disabled', 'Sync is turned off for this account. Turn it on first.');
       if (account.state === 'reauth_required') {
@@ -426,10 +463,16 @@ export function createTempusService(deps: TempusServiceDeps) {
       }
       targets = [account];
     } else {
-      const accounts = await repo.listFamilyAccounts(db, caller.user.familyId);
-      targets = accounts.filter((a) => a.syncEnabled && a.state === 'active');
+      // Accounts turned off or waiting for a reconnect are skipped: a sync of them could only fail.
+      targets = caller.kind === 'operator'
+        ? await repo.listSyncableAccountIds(db)
+        : (await repo.listFamilyAccounts(db, caller.user.familyId)).filter((a) => a.syncEnabled && a.state === 'active');
     }
-    return targets.map((t) => ({ accountId: t.id, ...enqueueSync(t.id, trigger) }));
+    return targets.map((t) => t.id);
+  }
+
+  function startSyncs(accountIds: string[], trigger: SyncTrigger) {
+    return accountIds.map((accountId) => ({ accountId, ...enqueueSync(accountId, trigger) }));
   }
 
   /**
@@ -584,7 +627,8 @@ export function createTempusService(deps: TempusServiceDeps) {
     status,
     setSyncEnabled,
     disconnect,
-    requestSyncs,
+    syncTargets,
+    startSyncs,
     enqueueSync,
     runDueSyncs,
     processPendingRevocations,
@@ -593,6 +637,7 @@ export function createTempusService(deps: TempusServiceDeps) {
     drain,
     whenIdle,
     missedSyncs,
+    followOtherInstances,
     auditForSync: (syncId: string) => repo.auditForSync(db, syncId),
   };
 }
@@ -615,6 +660,16 @@ export function toSummary(row: repo.SyncLogRow): SyncSummary {
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
+}
+
+function parseAnnouncement(payload: string): { origin: string; familyId: string; syncId: string } | undefined {
+  try {
+    const note = JSON.parse(payload) as Record<string, unknown>;
+    const { origin, familyId, syncId } = note;
+    return typeof origin === 'string' && typeof familyId === 'string' && typeof syncId === 'string' ? { origin, familyId, syncId } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function pickCounts(s: SyncSummary) {
