@@ -1,7 +1,7 @@
 /**
  * The three main pages (calendar, Tempus settings, sign-in) at phone and desktop size:
  * axe-core finds no serious or critical violations, the keyboard reaches every control,
- * and screenshots are kept as test artifacts.
+ * the Tempus badges fit their shifts, and screenshots are kept as test artifacts.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -57,6 +57,20 @@ async function unreachableControls(page: Page): Promise<string[]> {
   );
 }
 
+/** The badge pieces (Tempus tag, name, cancelled mark) that stick out of their event block. */
+async function clippedBadges(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid=event] .badge > *')]
+      .filter((el) => el.getClientRects().length > 0)
+      .filter((el) => {
+        const block = el.closest<HTMLElement>('[data-testid=event]')!;
+        const rightBorder = block.offsetWidth - block.clientWidth - block.clientLeft;
+        return el.getBoundingClientRect().right > block.getBoundingClientRect().right - rightBorder + 0.5;
+      })
+      .map((el) => `"${el.textContent}" in "${el.closest('[data-testid=event]')!.textContent}"`),
+  );
+}
+
 describe.sequential('accessibility of the main pages', () => {
   let stack: Stack;
 
@@ -89,13 +103,14 @@ describe.sequential('accessibility of the main pages', () => {
       }
     });
 
-    it(`has no serious violations on the calendar and Tempus settings (${size})`, async () => {
+    it(`has no serious violations and unclipped badges on the calendar and Tempus settings (${size})`, async () => {
       const { context, page } = await stack.newPage(viewport);
       try {
         await signIn(page, parent.email, parent.password);
         await page.locator('[data-testid=event][data-source=tempus]').first().waitFor();
         expect(await seriousViolations(page)).toEqual([]);
         expect(await unreachableControls(page)).toEqual([]);
+        expect(await clippedBadges(page)).toEqual([]);
         await page.screenshot({ path: path.join(ARTIFACTS, `calendar-${size}.png`) });
 
         await page.goto('/calendar?view=month');
