@@ -215,8 +215,8 @@ describe('POST /api/tempus/sync', () => {
 });
 
 describe('GET /api/tempus/stream', () => {
-  it("announces each finished sync of the family's accounts and nothing of other families", async () => {
-    const { client, accountId } = await connectedFamily();
+  it("announces each finished sync of the family's accounts with its owner's name, and nothing of other families", async () => {
+    const { client, accountId, user } = await connectedFamily();
     const stranger = await connectedFamily();
     const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     const abort = new AbortController();
@@ -237,7 +237,7 @@ describe('GET /api/tempus/stream', () => {
     await firstEvent;
     abort.abort();
     const data = JSON.parse(/event: sync\nid: [^\n]+\ndata: ([^\n]+)/.exec(received)![1]!);
-    expect(data).toMatchObject({ accountId, status: 'succeeded' });
+    expect(data).toMatchObject({ accountId, status: 'succeeded', ownerName: user.name });
     expect(received).not.toContain(stranger.accountId);
   });
 

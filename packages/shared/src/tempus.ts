@@ -25,6 +25,10 @@ export const syncSummary = z.object({
 });
 export type SyncSummary = z.infer<typeof syncSummary>;
 
+/** A finished sync as the event stream announces it: with the name of the account's owner. */
+export const syncEvent = syncSummary.extend({ ownerName: z.string().nullable() });
+export type SyncEvent = z.infer<typeof syncEvent>;
+
 export const accountError = z.object({ code: z.string(), message: z.string(), at: z.string() });
 export type AccountError = z.infer<typeof accountError>;
 

@@ -105,7 +105,7 @@ describe.sequential('Tempus in the browser', () => {
     await page.getByRole('button', { name: 'Synkar…' }).waitFor();
     await expect(page.getByRole('button', { name: 'Synkar…' }).isDisabled()).resolves.toBe(true);
     stack.sim.faults.latency(0);
-    await page.getByTestId('toast').filter({ hasText: 'Tempus: 1 nytt pass.' }).waitFor();
+    await page.getByTestId('toast').filter({ hasText: `Tempus (${parent.name}): 1 nytt pass.` }).waitFor();
     await page.getByText('Synken är klar: 1 nytt pass.').waitFor();
     await page.getByRole('button', { name: 'Synka nu' }).waitFor();
   });

@@ -11,6 +11,7 @@ import {
   syncStartedResponse,
   tempusStatusResponse,
   updateAccountBody,
+  type SyncEvent,
   type SyncSummary,
 } from '@familyhub/shared';
 import type { FastifyRequest } from 'fastify';
@@ -147,6 +148,7 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
       const missed = typeof lastEventId === 'string' && z.uuid().safeParse(lastEventId).success
         ? await service.missedSyncs(familyId, lastEventId)
         : [];
+      let owners = await service.accountOwners(familyId);
       reply.hijack();
       // A hijacked reply skips onSend, so the headers set so far (CORS, security) and the
       // request id are carried over here.
@@ -161,7 +163,17 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
         'x-accel-buffering': 'no',
       });
       reply.raw.write(': connected\n\n');
-      const send = (sync: SyncSummary) => reply.raw.write(`event: sync\nid: ${sync.id}\ndata: ${JSON.stringify(sync)}\n\n`);
+      // Events go out one after another, each with its owner's name; an account connected
+      // since the stream opened makes the names be read again.
+      let queue = Promise.resolve();
+      const send = (sync: SyncSummary) => {
+        queue = queue.then(async () => {
+          if (!owners.has(sync.accountId)) owners = await service.accountOwners(familyId).catch(() => owners);
+          if (reply.raw.writableEnded) return;
+          const event: SyncEvent = { ...sync, ownerName: owners.get(sync.accountId) ?? null };
+          reply.raw.write(`event: sync\nid: ${sync.id}\ndata: ${JSON.stringify(event)}\n\n`);
+        });
+      };
       missed.forEach(send);
       const onSync = (payload: SyncEventPayload) => {
         if (payload.familyId === familyId) send(payload.sync);

@@ -602,6 +602,11 @@ export function createTempusService(deps: TempusServiceDeps) {
   }
 
   /** Finished syncs a reconnecting event stream missed after `lastSyncId`. */
+  /** The names of the owners of the family's accounts, by account. */
+  async function accountOwners(familyId: string): Promise<Map<string, string>> {
+    return new Map((await repo.listFamilyAccounts(db, familyId)).map((a) => [a.id, a.ownerName]));
+  }
+
   async function missedSyncs(familyId: string, lastSyncId: string) {
     const rows = await repo.syncsFinishedAfter(db, familyId, lastSyncId, 50);
     return rows.map(toSummary);
@@ -637,6 +642,7 @@ export function createTempusService(deps: TempusServiceDeps) {
     drain,
     whenIdle,
     missedSyncs,
+    accountOwners,
     followOtherInstances,
     auditForSync: (syncId: string) => repo.auditForSync(db, syncId),
   };
