@@ -158,40 +158,24 @@ describe('no duplicates, Tempus is the source of truth', () => {
     expect(audit).toEqual([expect.objectContaining({ action: 'restored', before: expect.objectContaining({ title: 'Ledig!' }), after: expect.objectContaining({ title: 'Arbete: Dag' }) })]);
   });
 
-  it('removes on a full reconcile an event whose shift no longer exists in Tempus', async () => {
+  // Beyond the 60-day window, shifts come with incremental syncs, and a deletion whose
+  // tombstone expired (30 days) before the next sync never arrives: the reconcile finds it.
+  it.each([
+    ['in the window', () => new Date('2026-03-26T07:00:00+01:00')],
+    ['90 days ahead, beyond the window', () => new Date(now().getTime() + 90 * 86_400_000)],
+  ])('removes on a full reconcile an event %s whose shift no longer exists in Tempus', async (_where, startAt) => {
     const { client, accountId, family, user } = await connected([{ shift_type: 'Dag', start_time: '2026-03-25T07:00:00+01:00', end_time: '2026-03-25T15:30:00+01:00' }]);
+    const start = startAt();
     await ctx.database.db.insert(calendarEvents).values({
       familyId: family.id,
       ownerUserId: user.id,
       title: 'Arbete: Spöke',
-      startAt: new Date('2026-03-26T07:00:00+01:00'),
-      endAt: new Date('2026-03-26T15:00:00+01:00'),
+      startAt: start,
+      endAt: new Date(start.getTime() + 8 * 3_600_000),
       source: 'tempus',
       editable: false,
       tempusAccountId: accountId,
       tempusId: 'shf_gone',
-    });
-    await forceFullSyncNext(accountId);
-    const [sync] = await syncNow(client, accountId);
-    expect(sync).toMatchObject({ type: 'full', deleted: 1 });
-    expect((await tempusEvents(client)).map((e) => e.title)).toEqual(['Arbete: Dag']);
-  });
-
-  it('removes on a full reconcile an event beyond the window whose shift no longer exists in Tempus', async () => {
-    const { client, accountId, family, user } = await connected([{ shift_type: 'Dag', start_time: '2026-03-25T07:00:00+01:00', end_time: '2026-03-25T15:30:00+01:00' }]);
-    // 90 days ahead, past the 60-day window: such shifts come with incremental syncs, and a
-    // deletion whose tombstone expired (30 days) before the next sync never arrives.
-    const farAhead = new Date(now().getTime() + 90 * 86_400_000);
-    await ctx.database.db.insert(calendarEvents).values({
-      familyId: family.id,
-      ownerUserId: user.id,
-      title: 'Arbete: Spöke',
-      startAt: farAhead,
-      endAt: new Date(farAhead.getTime() + 8 * 3_600_000),
-      source: 'tempus',
-      editable: false,
-      tempusAccountId: accountId,
-      tempusId: 'shf_far_gone',
     });
     await forceFullSyncNext(accountId);
     const [sync] = await syncNow(client, accountId);
