@@ -92,8 +92,13 @@ async function listenPostgres(url: string, channel: string, onNotify: (payload: 
     next.on('end', () => {
       if (client === next) reconnect();
     });
-    await next.connect();
-    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    } catch (err) {
+      await next.end().catch(() => undefined);
+      throw err;
+    }
     if (stopped) {
       await next.end();
       return;

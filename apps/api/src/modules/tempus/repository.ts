@@ -340,7 +340,6 @@ export async function deleteSyncsStartedBefore(db: DbOrTx, cutoff: Date, batch: 
   return removed.length;
 }
 
-/** The family's syncs that finished after the given one, oldest first (an event stream's replay). */
 export async function findSyncLog(db: DbOrTx, familyId: string, syncId: string) {
   const [row] = await db
     .select()
@@ -353,6 +352,7 @@ export async function notify(db: DbOrTx, channel: string, payload: string) {
   await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }
 
+/** The family's syncs that finished after the given one, oldest first (an event stream's replay). */
 export async function syncsFinishedAfter(db: DbOrTx, familyId: string, syncId: string, limit: number) {
   const [anchor] = await db
     .select({ finishedAt: tempusSyncLog.finishedAt })

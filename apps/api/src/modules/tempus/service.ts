@@ -7,6 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { SyncSummary, TempusAccount } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { isDatabaseDown } from '../../lib/database-errors.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
@@ -601,12 +602,12 @@ export function createTempusService(deps: TempusServiceDeps) {
     return Object.fromEntries(rows.map((r) => [r.state, r.n]));
   }
 
-  /** Finished syncs a reconnecting event stream missed after `lastSyncId`. */
   /** The names of the owners of the family's accounts, by account. */
   async function accountOwners(familyId: string): Promise<Map<string, string>> {
     return new Map((await repo.listFamilyAccounts(db, familyId)).map((a) => [a.id, a.ownerName]));
   }
 
+  /** Finished syncs a reconnecting event stream missed after `lastSyncId`. */
   async function missedSyncs(familyId: string, lastSyncId: string) {
     const rows = await repo.syncsFinishedAfter(db, familyId, lastSyncId, 50);
     return rows.map(toSummary);
@@ -668,11 +669,11 @@ export function toSummary(row: repo.SyncLogRow): SyncSummary {
   };
 }
 
-function parseAnnouncement(payload: string): { origin: string; familyId: string; syncId: string } | undefined {
+const announcement = z.object({ origin: z.string(), familyId: z.uuid(), syncId: z.uuid() });
+
+function parseAnnouncement(payload: string): z.infer<typeof announcement> | undefined {
   try {
-    const note = JSON.parse(payload) as Record<string, unknown>;
-    const { origin, familyId, syncId } = note;
-    return typeof origin === 'string' && typeof familyId === 'string' && typeof syncId === 'string' ? { origin, familyId, syncId } : undefined;
+    return announcement.parse(JSON.parse(payload));
   } catch {
     return undefined;
   }
