@@ -65,7 +65,9 @@ async function main() {
   const errors: Record<string, number> = {};
   let succeeded = 0;
   let failed = 0;
-  service.events.on('sync', ({ sync }) => {
+  // Only this process's own syncs: those of the other instances are relayed here too.
+  service.events.on('sync', ({ sync, local }) => {
+    if (!local) return;
     accountIds.push(sync.accountId);
     if (sync.status === 'succeeded') succeeded++;
     else {

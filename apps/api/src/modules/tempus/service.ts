@@ -69,6 +69,8 @@ export interface TempusServiceDeps {
 export interface SyncEventPayload {
   familyId: string;
   sync: SyncSummary;
+  /** Whether this process ran the sync (otherwise another instance did, and it was relayed). */
+  local: boolean;
 }
 
 type Caller = { kind: 'operator' } | { kind: 'member'; user: AuthUser };
@@ -343,7 +345,7 @@ export function createTempusService(deps: TempusServiceDeps) {
 
   /** Tells this process's event streams at once, and the other processes through the database. */
   function announce(familyId: string, sync: SyncSummary) {
-    events.emit('sync', { familyId, sync });
+    events.emit('sync', { familyId, sync, local: true });
     const payload = JSON.stringify({ origin: instanceId, familyId, syncId: sync.id });
     repo.notify(db, SYNC_CHANNEL, payload).catch((err: unknown) => log.warn({ err, syncId: sync.id }, 'could not announce a finished sync to other instances'));
   }
@@ -356,7 +358,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       repo
         .findSyncLog(db, note.familyId, note.syncId)
         .then((row) => {
-          if (row) events.emit('sync', { familyId: note.familyId, sync: toSummary(row) });
+          if (row) events.emit('sync', { familyId: note.familyId, sync: toSummary(row), local: false });
         })
         .catch((err: unknown) => log.warn({ err, syncId: note.syncId }, 'could not relay a sync finished by another instance'));
     });
