@@ -106,6 +106,18 @@ describe('malformed responses', () => {
     },
   );
 
+  it('ignores fields the contract does not know and syncs the shift', async () => {
+    const { client, accountId, simUser } = await connectedWithShifts();
+    const before = await tempusTitles(client);
+    ctx.sim.shifts.add(simUser.id, { shift_type: 'Jour', start_time: new Date(Date.now() + 6 * 86_400_000).toISOString(), end_time: new Date(Date.now() + 6 * 86_400_000 + 3_600_000).toISOString() });
+    ctx.sim.faults.malformedShifts('unknown_fields', 1);
+    const [sync] = await syncNow(client, accountId);
+    expect(sync).toMatchObject({ status: 'succeeded', created: 1, error: null });
+    const after = await tempusTitles(client);
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after.filter((t) => !before.includes(t))).toEqual([expect.stringMatching(/^Arbete: Jour@/)]);
+  });
+
   it('keeps one event per shift when a page repeats an id', async () => {
     const { client, accountId, simUser } = await connectedWithShifts();
     ctx.sim.shifts.add(simUser.id, { shift_type: 'Jour', start_time: new Date(Date.now() + 6 * 86_400_000).toISOString(), end_time: new Date(Date.now() + 6 * 86_400_000 + 3_600_000).toISOString() });
