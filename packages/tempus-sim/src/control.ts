@@ -135,6 +135,7 @@ export function controlRoutes(sim: TempusSim): Route[] {
       sim.setTokenLifetimes({
         accessTokenTtlSeconds: optionalNumber(body, 'accessTokenTtlSeconds'),
         refreshTokenTtlDays: optionalNumber(body, 'refreshTokenTtlDays'),
+        refreshGraceSeconds: optionalNumber(body, 'refreshGraceSeconds'),
       });
       return noContent;
     }),

@@ -11,7 +11,6 @@ import { hashSecret, randomId, randomSecret, sameSecret } from './secrets.js';
 
 export const KNOWN_SCOPES = ['schedules:read', 'profile:read'] as const;
 const CODE_TTL_MS = 60_000;
-const REFRESH_GRACE_MS = 30_000;
 const DAY_MS = 24 * 3600 * 1000;
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
@@ -92,7 +91,7 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
   const activeGrantIds = new Map<string, string>();
   const accessTokens = new Map<string, AccessTokenRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
-  const lifetimes = { accessTokenTtlSeconds: deps.accessTokenTtlSeconds, refreshTokenTtlDays: 90 };
+  const lifetimes = { accessTokenTtlSeconds: deps.accessTokenTtlSeconds, refreshTokenTtlDays: 90, refreshGraceSeconds: 30 };
 
   const grantKey = (userId: string, clientId: string): string => `${userId}\n${clientId}`;
 
@@ -200,7 +199,8 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
       // client, so a replayed token of an earlier, already revoked grant still revokes the
       // user's current one. A token that was never rotated but whose grant was revoked is
       // not reuse, only a revoked token: plain invalid_grant, nothing else revoked.
-      if (rec.rotatedMs !== null && now - rec.rotatedMs > REFRESH_GRACE_MS) {
+      if (rec.rotatedMs !== null) counters.rotatedRefreshTokenUses += 1;
+      if (rec.rotatedMs !== null && now - rec.rotatedMs >= lifetimes.refreshGraceSeconds * 1000) {
         revokeUserGrants(grant.userId, grant.clientId);
         counters.refreshReuseDetected += 1;
         throw invalidGrant('Refresh token reuse detected; the grant has been revoked');
@@ -257,8 +257,11 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
       return { ok: true, token: rec };
     },
 
-    /** Applies to tokens issued from now on; tokens already issued keep their lifetime. */
-    setLifetimes(o: { accessTokenTtlSeconds?: number; refreshTokenTtlDays?: number }): void {
+    /**
+     * Lifetimes apply to tokens issued from now on; tokens already issued keep theirs. The
+     * refresh grace (how long a rotated refresh token still works) applies at once.
+     */
+    setLifetimes(o: { accessTokenTtlSeconds?: number; refreshTokenTtlDays?: number; refreshGraceSeconds?: number }): void {
       if (o.accessTokenTtlSeconds !== undefined) {
         if (!(o.accessTokenTtlSeconds > 0)) throw new SimInputError('accessTokenTtlSeconds must be positive');
         lifetimes.accessTokenTtlSeconds = o.accessTokenTtlSeconds;
@@ -266,6 +269,10 @@ export function createAuthServer(deps: { clock: SimClock; counters: SimCounters;
       if (o.refreshTokenTtlDays !== undefined) {
         if (!(o.refreshTokenTtlDays > 0)) throw new SimInputError('refreshTokenTtlDays must be positive');
         lifetimes.refreshTokenTtlDays = o.refreshTokenTtlDays;
+      }
+      if (o.refreshGraceSeconds !== undefined) {
+        if (!(o.refreshGraceSeconds >= 0)) throw new SimInputError('refreshGraceSeconds must not be negative');
+        lifetimes.refreshGraceSeconds = o.refreshGraceSeconds;
       }
     },
   };

@@ -10,6 +10,7 @@ export function createObservability() {
     requests: 0,
     rateLimited: 0,
     refreshReuseDetected: 0,
+    rotatedRefreshTokenUses: 0,
     revocations: 0,
     refreshes: 0,
     codesExchanged: 0,

@@ -98,6 +98,8 @@ export interface SimCounters {
   requests: number;
   rateLimited: number;
   refreshReuseDetected: number;
+  /** Refresh requests that presented a refresh token already rotated (within its grace or not). */
+  rotatedRefreshTokenUses: number;
   revocations: number;
   refreshes: number;
   codesExchanged: number;
@@ -146,7 +148,7 @@ export interface TempusSim {
     clear(): void;
   };
   grants: { revokeUser(userId: string): void };
-  setTokenLifetimes(o: { accessTokenTtlSeconds?: number; refreshTokenTtlDays?: number }): void;
+  setTokenLifetimes(o: { accessTokenTtlSeconds?: number; refreshTokenTtlDays?: number; refreshGraceSeconds?: number }): void;
   setAutoDecision(d: 'approve' | 'deny'): void;
   /** Live array, newest last. */
   requests: RequestLogEntry[];

@@ -182,6 +182,33 @@ describe('refresh tokens', () => {
     expect((await refresh(sim, second.refresh_token)).status).toBe(400);
   });
 
+  it('with a refresh grace of 0, treats any second use of a rotated refresh token as theft at once', async () => {
+    sim.setTokenLifetimes({ refreshGraceSeconds: 0 });
+    try {
+      const first = await connect(sim);
+      const before = { ...sim.counters };
+      expect((await refresh(sim, first.refresh_token)).status).toBe(200);
+      const again = await refresh(sim, first.refresh_token);
+      expect(again.status).toBe(400);
+      expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+      expect(sim.counters.refreshReuseDetected).toBe(before.refreshReuseDetected + 1);
+    } finally {
+      sim.setTokenLifetimes({ refreshGraceSeconds: 30 });
+    }
+  });
+
+  it('counts every use of an already rotated refresh token, within the grace or not', async () => {
+    const first = await connect(sim);
+    const before = sim.counters.rotatedRefreshTokenUses;
+    await refresh(sim, first.refresh_token);
+    expect(sim.counters.rotatedRefreshTokenUses).toBe(before);
+    await refresh(sim, first.refresh_token);
+    expect(sim.counters.rotatedRefreshTokenUses).toBe(before + 1);
+    sim.clock.advance(31_000);
+    await refresh(sim, first.refresh_token);
+    expect(sim.counters.rotatedRefreshTokenUses).toBe(before + 2);
+  });
+
   it('revokes every token of the user for the client, also from an earlier authorization', async () => {
     const earlier = await connect(sim);
     const later = await connect(sim);
