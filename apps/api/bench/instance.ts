@@ -5,6 +5,7 @@
  *   runs), sampling its RSS, and reports what it synced;
  * - `BENCH_MODE=serve`: listens on a free port until told to stop.
  */
+import { Writable } from 'node:stream';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 
@@ -45,8 +46,37 @@ function nextMessage(): Promise<ParentMessage> {
   return new Promise((resolve) => process.once('message', (m) => resolve(m as ParentMessage)));
 }
 
+/** What this process's own syncs logged as they ended (relayed syncs of other instances log nothing here). */
+interface SyncOutcomes {
+  accountIds: string[];
+  succeeded: number;
+  failed: number;
+  errors: Record<string, number>;
+}
+
+function syncOutcomeLog(outcomes: SyncOutcomes) {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) {
+        if (!line.includes('Tempus sync')) continue;
+        const entry = JSON.parse(line) as { msg: string; accountId?: string; code?: string };
+        if (!entry.accountId || !/^Tempus sync (succeeded|failed)/.test(entry.msg)) continue;
+        outcomes.accountIds.push(entry.accountId);
+        if (entry.msg === 'Tempus sync succeeded') outcomes.succeeded++;
+        else {
+          outcomes.failed++;
+          const code = entry.code ?? 'internal_error';
+          outcomes.errors[code] = (outcomes.errors[code] ?? 0) + 1;
+        }
+      }
+      done();
+    },
+  });
+}
+
 async function main() {
-  const app = await buildApp(loadConfig(process.env));
+  const outcomes: SyncOutcomes = { accountIds: [], succeeded: 0, failed: 0, errors: {} };
+  const app = await buildApp(loadConfig(process.env), { logStream: syncOutcomeLog(outcomes), logLevel: 'info' });
   await app.ready();
   const mode = process.env.BENCH_MODE ?? 'sync';
 
@@ -61,21 +91,7 @@ async function main() {
 
   const service = app.tempus?.service;
   if (!service) throw new Error('the tempus module is disabled');
-  const accountIds: string[] = [];
-  const errors: Record<string, number> = {};
-  let succeeded = 0;
-  let failed = 0;
-  // Only this process's own syncs: those of the other instances are relayed here too.
-  service.events.on('sync', ({ sync, local }) => {
-    if (!local) return;
-    accountIds.push(sync.accountId);
-    if (sync.status === 'succeeded') succeeded++;
-    else {
-      failed++;
-      const code = sync.error?.code ?? 'unknown';
-      errors[code] = (errors[code] ?? 0) + 1;
-    }
-  });
+  const { accountIds } = outcomes;
 
   const readyRss = process.memoryUsage().rss;
   await send({ type: 'ready', rss: readyRss });
@@ -99,9 +115,9 @@ async function main() {
     type: 'done',
     wallMs,
     synced: accountIds.length,
-    succeeded,
-    failed,
-    errors,
+    succeeded: outcomes.succeeded,
+    failed: outcomes.failed,
+    errors: outcomes.errors,
     accountIds,
     samples,
     readyRss,

@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { Database } from '../src/db/client.js';
+import { connectSyncFinished } from '../test/support/syncs.js';
 
 interface AutocannonRequest {
   method?: string;
@@ -180,7 +181,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   try {
     say(`connecting ${options.families} families`);
     const families = await inBatches(simUsers, 8, (u, i) => connectFamily(base, sim, u.email, i));
-    for (const f of families) await service.whenIdle(f.accountId);
+    for (const f of families) await connectSyncFinished(options.database.db, f.accountId);
     say('initial syncs done; load starts');
 
     const loadStart = new Date();
@@ -208,7 +209,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
           if (shift) sim.shifts.update(shift.id, { note: `Ändrad ${round}` });
         }
         await options.database.db.execute(sql`update tempus_accounts set next_sync_at = now()`);
-        await app.tempus!.scheduler.tick();
+        await app.scheduler.run('tempus-sync');
         schedulerPasses++;
         await new Promise((r) => setTimeout(r, 250));
       }

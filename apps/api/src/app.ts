@@ -8,15 +8,15 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { loggerOptions } from './lib/logger.js';
-import accountsRoutes from './modules/accounts/routes.js';
-import calendarRoutes from './modules/calendar/routes.js';
-import healthRoutes from './modules/health/routes.js';
+import accountsModule from './modules/accounts/plugin.js';
+import calendarModule from './modules/calendar/plugin.js';
+import healthModule from './modules/health/plugin.js';
 import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
-import auth from './plugins/auth.js';
 import databasePlugin from './plugins/database.js';
 import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
 import metrics from './plugins/metrics.js';
+import scheduler from './plugins/scheduler.js';
 import security from './plugins/security.js';
 
 /**
@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** Where log lines go instead of stdout (tests capture and search them). */
   logStream?: DestinationStream;
   logLevel?: string;
+  /** Run the scheduled jobs on their cron schedules (server.ts does; tests run a job by name when they ask). */
+  startScheduler?: boolean;
   tempus?: TempusModuleOptions;
 }
 
@@ -70,15 +72,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(metrics);
   await app.register(docs);
   await app.register(security, { webOrigin: config.http.webOrigin });
-  await app.register(auth, {
+  await app.register(scheduler, { start: options.startScheduler ?? false });
+
+  await app.register(healthModule);
+  await app.register(accountsModule, {
     sessionSecret: config.session.secret,
     sessionTtlMs: config.session.ttlMs,
     adminToken: config.adminToken,
   });
-
-  await app.register(healthRoutes);
-  await app.register(accountsRoutes);
-  await app.register(calendarRoutes);
+  await app.register(calendarModule);
   await app.register(tempusModule, { config, ...options.tempus });
 
   return app;

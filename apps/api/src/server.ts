@@ -20,7 +20,7 @@ try {
   throw err;
 }
 
-const app = await buildApp(config, { tempus: { startScheduler: true } });
+const app = await buildApp(config, { startScheduler: true });
 
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -72,7 +72,7 @@ describe('the scheduler', () => {
 
   it('runs on its cron schedule once started, and stops cleanly', async () => {
     const { ids } = await dueAccounts(1);
-    const scheduled = await ctx.buildAnotherApp({ env: { TEMPUS_SYNC_CRON: '* * * * * *' }, tempus: { startScheduler: true, instanceId: 'cron-instance' } });
+    const scheduled = await ctx.buildAnotherApp({ env: { TEMPUS_SYNC_CRON: '* * * * * *' }, startScheduler: true, tempus: { instanceId: 'cron-instance' } });
     for (let i = 0; i < 100 && (await scheduledSyncs(ids)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await scheduled.close();
     expect(await scheduledSyncs(ids)).toHaveLength(1);

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { calendarEvents, tempusAccounts } from '../src/db/schema.js';
 import { calendar, createContext, syncNow } from './support/context.js';
+import { auditOf } from './support/syncs.js';
 
 // Tempus and the app share a controlled clock a week before the spring DST change.
 const NOW = new Date('2026-03-22T09:00:00Z');
@@ -154,7 +155,7 @@ describe('no duplicates, Tempus is the source of truth', () => {
     const [sync] = await syncNow(client, accountId);
     expect(sync).toMatchObject({ type: 'full', updated: 1 });
     expect((await tempusEvents(client))[0].title).toBe('Arbete: Dag');
-    const audit = await ctx.app.tempus!.service.auditForSync(sync.id);
+    const audit = await auditOf(ctx.database.db, sync.id);
     expect(audit).toEqual([expect.objectContaining({ action: 'restored', before: expect.objectContaining({ title: 'Ledig!' }), after: expect.objectContaining({ title: 'Arbete: Dag' }) })]);
   });
 
@@ -186,10 +187,10 @@ describe('no duplicates, Tempus is the source of truth', () => {
 
   it('records every change of a sync in the audit trail', async () => {
     const { client, accountId, added, initial: first } = await connected([{ shift_type: 'Dag', start_time: '2026-03-25T07:00:00+01:00', end_time: '2026-03-25T15:30:00+01:00' }]);
-    expect(await ctx.app.tempus!.service.auditForSync(first.id)).toEqual([expect.objectContaining({ action: 'created', tempusId: added[0]!.id, before: null })]);
+    expect(await auditOf(ctx.database.db, first.id)).toEqual([expect.objectContaining({ action: 'created', tempusId: added[0]!.id, before: null })]);
     ctx.sim.clock.advance(1_000);
     ctx.sim.shifts.delete(added[0]!.id);
     const [second] = await syncNow(client, accountId);
-    expect(await ctx.app.tempus!.service.auditForSync(second.id)).toEqual([expect.objectContaining({ action: 'deleted', after: null })]);
+    expect(await auditOf(ctx.database.db, second.id)).toEqual([expect.objectContaining({ action: 'deleted', after: null })]);
   });
 });

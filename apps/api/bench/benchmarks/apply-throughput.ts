@@ -6,6 +6,7 @@
  * statements of 1,000 rows. Both start from empty tables; best of two rounds each.
  */
 import { randomUUID } from 'node:crypto';
+import { syncedEvents } from '../../src/modules/calendar/synced-events.js';
 import type { TempusApi } from '../../src/modules/tempus/client.js';
 import { mapShift } from '../../src/modules/tempus/mapping.js';
 import { createSyncEngine, type SyncAccountRef } from '../../src/modules/tempus/sync-engine.js';
@@ -31,7 +32,7 @@ export async function runApplyThroughput(ctx: RunContext): Promise<BenchResult> 
     const ends = items.flat().map((s) => Date.parse(s.end_time));
     const window = { from: new Date(Math.min(...starts) - 86_400_000), to: new Date(Math.max(...ends) + 86_400_000) };
     const rawParams = accounts.map((a, i) => rawRows(a, items[i]!, now));
-    const engine = createSyncEngine({ db: db.database.db, api: {} as TempusApi });
+    const engine = createSyncEngine({ api: {} as TempusApi, calendar: syncedEvents });
 
     const raw: number[] = [];
     const product: number[] = [];

@@ -11,6 +11,7 @@ import { createBenchDatabase } from '../lib/database.js';
 import type { BenchResult, Figure, RunContext } from '../lib/report.js';
 import { benchShifts } from '../lib/shifts.js';
 import { refillSim, startBenchSim, traffic } from '../lib/simulator.js';
+import { connectSyncFinished } from '../../test/support/syncs.js';
 
 const PAGE = 500;
 
@@ -46,7 +47,7 @@ export async function runRequestsPerSync(ctx: RunContext): Promise<BenchResult> 
       const callback = await app.inject({ method: 'GET', url: `${redirect.pathname}${redirect.search}`, headers });
       const accountId = new URL(String(callback.headers.location)).searchParams.get('connected');
       if (!accountId) throw new Error(`callback redirected to ${String(callback.headers.location)}`);
-      await app.tempus!.service.whenIdle(accountId);
+      await connectSyncFinished(db.database.db, accountId);
       const ms = performance.now() - started;
 
       const t = traffic(sim);

@@ -39,6 +39,8 @@ export interface Database {
    * this database) until the returned function is called.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Sends `payload` to every listener on `channel`, in any process on this database. */
+  notify(channel: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ function openPostgres(url: string, max: number): Database {
       await db.execute(sql`select 1`);
     },
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
+    notify: (channel, payload) => notify(db as unknown as Db, channel, payload),
     close: () => pool.end(),
   };
 }
@@ -149,6 +152,11 @@ function openPglite(dir: string | undefined): Database {
         if (!client.closed) await unlisten();
       };
     },
+    notify: (channel, payload) => notify(db as unknown as Db, channel, payload),
     close: () => client.close(),
   };
+}
+
+async function notify(db: Db, channel: string, payload: string): Promise<void> {
+  await db.execute(sql`select pg_notify(${channel}, ${payload})`);
 }

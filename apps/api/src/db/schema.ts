@@ -99,6 +99,9 @@ export const tempusAccounts = pgTable(
     /** Sync lease: which process syncs this account now, and until when the claim holds if it dies. */
     leaseOwner: text('lease_owner'),
     leaseExpiresAt: tstz('lease_expires_at'),
+    /** Refresh claim: which process may spend the rotating refresh token now, and until when if it dies. */
+    refreshClaimOwner: text('refresh_claim_owner'),
+    refreshClaimUntil: tstz('refresh_claim_until'),
     lastErrorCode: text('last_error_code'),
     lastErrorMessage: text('last_error_message'),
     lastErrorAt: tstz('last_error_at'),

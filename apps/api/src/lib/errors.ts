@@ -49,9 +49,3 @@ export class TooManyRequestsError extends AppError {
     super(429, 'rate_limited', message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
   }
 }
-
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string, code = 'unavailable') {
-    super(503, code, message);
-  }
-}

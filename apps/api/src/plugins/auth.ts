@@ -1,22 +1,21 @@
 /**
  * Who is calling: the session cookie (a family member) or the operator bearer token.
  * Routes opt in with the guards `app.requireMember`, `app.requireParent` and
- * `app.requireMemberOrOperator`; none of them is applied globally.
+ * `app.requireMemberOrOperator`; none of them is applied globally. Sessions are looked up
+ * through the `sessions` dependency (the accounts module's service).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { User as AuthUser } from '@familyhub/shared';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
-import { createAccountsService, type AccountsService } from '../modules/accounts/service.js';
-import type { AuthUser } from '../modules/accounts/types.js';
 
 export const SESSION_COOKIE = 'fh_session';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    accounts: AccountsService;
     requireMember: (request: FastifyRequest) => Promise<void>;
     requireParent: (request: FastifyRequest) => Promise<void>;
     requireMemberOrOperator: (request: FastifyRequest) => Promise<void>;
@@ -32,8 +31,8 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   sessionSecret: string;
-  sessionTtlMs: number;
   adminToken: string | undefined;
+  sessions: { userForSession(token: string): Promise<AuthUser | undefined> };
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -47,8 +46,6 @@ export default fp<AuthPluginOptions>(
         new TooManyRequestsError(`Too many attempts. Try again in ${context.after}.`, context.ttl / 1000),
     });
 
-    const accounts = createAccountsService({ db: app.db, sessionTtlMs: opts.sessionTtlMs });
-    app.decorate('accounts', accounts);
     app.decorateRequest('user', null);
     app.decorateRequest('operator', false);
 
@@ -64,7 +61,7 @@ export default fp<AuthPluginOptions>(
     async function resolveUser(request: FastifyRequest) {
       if (request.user) return request.user;
       const token = app.sessionToken(request);
-      if (token) request.user = (await accounts.userForSession(token)) ?? null;
+      if (token) request.user = (await opts.sessions.userForSession(token)) ?? null;
       return request.user;
     }
 
@@ -103,5 +100,5 @@ export default fp<AuthPluginOptions>(
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
     });
   },
-  { name: 'auth', dependencies: ['database'] },
+  { name: 'auth' },
 );

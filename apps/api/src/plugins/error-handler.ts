@@ -4,22 +4,8 @@
  */
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { isDatabaseDown } from '../lib/database-errors.js';
+import { isDatabaseDown, isDataException } from '../lib/database-errors.js';
 import { AppError } from '../lib/errors.js';
-
-/**
- * PostgreSQL's class 22 ("data exception": a NUL character in text, a value out of range)
- * can only come from a value the client sent that passed validation; it is the client's 400.
- */
-function isDataException(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
 
 export default fp(
   async (app) => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Client, createContext, OPERATOR_TOKEN, uniqueEmail } from '../support/context.js';
+import { syncIdsOf, syncsFinished } from '../support/syncs.js';
 import { expectErrorShape } from './support/faults.js';
 
 const ctx = await createContext();
@@ -117,7 +118,7 @@ describe('authorization matrix', () => {
     expect(res.status, res.text.slice(0, 200)).toBe(status);
     if (status >= 400) expectErrorShape(res);
     if (status === 302) expect(new URL(String(res.headers.location)).searchParams.get('error')).toBe('invalid_state');
-    await ctx.app.tempus!.service.whenIdle(accountA);
+    await syncsFinished(ctx.database.db, syncIdsOf(res));
   });
 
   it('streams sync events only to members of the family', async () => {

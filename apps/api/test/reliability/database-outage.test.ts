@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { calendarEvents, tempusAccounts, tempusSyncLog } from '../../src/db/schema.js';
 import { authorizeRedirect, Client, createContext } from '../support/context.js';
 import { addDayShifts } from '../support/shifts.js';
+import { afterConnectSync } from '../support/syncs.js';
 import { buildAppOn, eventually, expectErrorShape, requirePostgres, sleep, startDatabaseProxy } from './support/faults.js';
 
 const ctx = await createContext();
@@ -34,10 +35,13 @@ async function signedUpParent() {
 async function connectThroughProxy(client: Client) {
   const simUser = ctx.newSimUser();
   addDayShifts(ctx.sim, simUser.id, [1, 2, 3]);
-  const callback = await client.get(await authorizeRedirect(client, simUser));
-  const accountId = new URL(String(callback.headers.location)).searchParams.get('connected');
+  const location = await authorizeRedirect(client, simUser);
+  const { family } = (await client.get('/api/me')).body;
+  const accountId = await afterConnectSync(ctx.database.db, family.id, async () => {
+    const callback = await client.get(location);
+    return new URL(String(callback.headers.location)).searchParams.get('connected') ?? undefined;
+  });
   expect(accountId).toBeTruthy();
-  await stack.app.tempus!.service.whenIdle(accountId!);
   return { simUser, accountId: accountId! };
 }
 

@@ -12,6 +12,7 @@ import { tempusAccounts } from '../../src/db/schema.js';
 import { createTokenCipher } from '../../src/modules/tempus/token-crypto.js';
 import { authorizeRedirect, Client, createContext, OPERATOR_TOKEN, syncNow, TEST_CLIENT, TEST_ENCRYPTION_KEY, uniqueEmail, WEB_ORIGIN } from '../support/context.js';
 import { addDayShifts } from '../support/shifts.js';
+import { afterConnectSync } from '../support/syncs.js';
 
 const ctx = await createContext();
 /** The key the test apps start with, retired below. */
@@ -73,9 +74,11 @@ describe('logs', () => {
     addDayShifts(ctx.sim, simUser.id, [1]);
     const callbackPath = await authorizeRedirect(client, simUser);
     const callbackQuery = new URL(callbackPath, 'http://x').searchParams;
-    const callback = await client.get(callbackPath);
-    const accountId = new URL(String(callback.headers.location)).searchParams.get('connected')!;
-    await ctx.app.tempus!.service.whenIdle(accountId);
+    const { family } = (await client.get('/api/me')).body;
+    const accountId = (await afterConnectSync(ctx.database.db, family.id, async () => {
+      const callback = await client.get(callbackPath);
+      return new URL(String(callback.headers.location)).searchParams.get('connected')!;
+    }))!;
     await expireAccessToken(accountId);
     await syncNow(client, accountId);
     const tokens = await storedTokens(accountId);

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import type { TempusModuleOptions } from '../../src/modules/tempus/plugin.js';
 import { cloneTemplate } from './postgres.js';
+import { afterConnectSync } from './syncs.js';
 
 export const TEST_CLIENT = {
   clientId: 'familyhub-test',
@@ -118,7 +119,13 @@ export interface TestContext {
   newMember(parent: Client, role?: 'member' | 'parent', name?: string): Promise<{ client: Client; user: any }>;
   newSimUser(name?: string): SimUser;
   connectTempus(parent: Client, simUser: SimUser): Promise<string>;
-  buildAnotherApp(options?: { tempus?: TempusModuleOptions; env?: Record<string, string> }): Promise<App>;
+  buildAnotherApp(options?: BuildExtra): Promise<App>;
+}
+
+export interface BuildExtra {
+  tempus?: TempusModuleOptions;
+  env?: Record<string, string>;
+  startScheduler?: boolean;
 }
 
 export interface ContextOptions {
@@ -146,11 +153,12 @@ export async function createContext(options: ContextOptions = {}): Promise<TestC
   });
   const apps: App[] = [];
 
-  async function build(extra: { tempus?: TempusModuleOptions; env?: Record<string, string> } = {}) {
+  async function build(extra: BuildExtra = {}) {
     const app = await buildApp(testConfig(sim, { ...options.env, ...extra.env }), {
       database: db.database,
       logStream,
       logLevel: 'debug',
+      ...(extra.startScheduler && { startScheduler: true }),
       tempus: {
         retry: { retries: 2, minTimeout: 5, maxTimeout: 20 },
         ...(options.simClock && { clock: () => sim.clock.now() }),
@@ -205,13 +213,15 @@ export async function createContext(options: ContextOptions = {}): Promise<TestC
     },
     async connectTempus(parent, simUser) {
       const location = await authorizeRedirect(parent, simUser);
-      const callback = await parent.get(location);
-      expect(callback.status).toBe(302);
-      const target = new URL(String(callback.headers.location));
-      const accountId = target.searchParams.get('connected');
-      expect(accountId, `callback redirected to ${target}`).toBeTruthy();
+      const { family } = (await parent.get('/api/me')).body;
       // The callback starts the initial sync in the background; tests start from its end.
-      await app.tempus!.service.whenIdle(accountId!);
+      const accountId = await afterConnectSync(db.database.db, family.id, async () => {
+        const callback = await parent.get(location);
+        expect(callback.status).toBe(302);
+        const target = new URL(String(callback.headers.location));
+        expect(target.searchParams.get('connected'), `callback redirected to ${target}`).toBeTruthy();
+        return target.searchParams.get('connected')!;
+      });
       return accountId!;
     },
     buildAnotherApp: build,

@@ -11,11 +11,12 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TooManyRequestsError } from '../../lib/errors.js';
+import type { AccountsService } from './service.js';
 
 const LOGIN_PER_ACCOUNT = { max: 10, timeWindow: 15 * 60_000 };
 const LOGIN_PER_IP = { max: 30, timeWindow: 60_000 };
 
-const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
+export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }> = async (app, { service }) => {
   const loginLimitPerAccount = app.createRateLimit({
     ...LOGIN_PER_ACCOUNT,
     keyGenerator: (request) => `login:${(request.body as { email?: string } | undefined)?.email ?? ''}`,
@@ -31,7 +32,7 @@ const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { user, family, session } = await app.accounts.signup(request.body);
+      const { user, family, session } = await service.signup(request.body);
       app.setSessionCookie(request, reply, session.token, session.expiresAt);
       return reply.status(201).send({ user, family });
     },
@@ -54,7 +55,7 @@ const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { user, family, session } = await app.accounts.login(request.body.email, request.body.password);
+      const { user, family, session } = await service.login(request.body.email, request.body.password);
       app.setSessionCookie(request, reply, session.token, session.expiresAt);
       return { user, family };
     },
@@ -64,7 +65,7 @@ const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
     '/api/auth/logout',
     { schema: { tags: ['accounts'], response: { 204: z.null() } } },
     async (request, reply) => {
-      await app.accounts.logout(app.sessionToken(request));
+      await service.logout(app.sessionToken(request));
       app.clearSessionCookie(reply);
       return reply.status(204).send(null);
     },
@@ -73,7 +74,7 @@ const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/api/me',
     { preHandler: app.requireMember, schema: { tags: ['accounts'], response: { 200: meResponse, 401: errorBody } } },
-    async (request) => app.accounts.me(request.user!),
+    async (request) => service.me(request.user!),
   );
 
   app.post(
@@ -87,10 +88,8 @@ const accountsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await app.accounts.addMember(request.user!, request.body);
+      const user = await service.addMember(request.user!, request.body);
       return reply.status(201).send({ user: { ...user, familyId: request.user!.familyId } });
     },
   );
 };
-
-export default accountsRoutes;

@@ -2,13 +2,12 @@
 import { createEventBody, errorBody, eventResponse, eventsQuery, eventsResponse, updateEventBody } from '@familyhub/shared';
 import { serializerCompiler, type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCalendarService } from './service.js';
+import type { CalendarService } from './service.js';
 
 const idParams = z.object({ id: z.uuid() });
 const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
 
-const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
-  const calendar = createCalendarService({ db: app.db });
+export const calendarRoutes: FastifyPluginAsyncZod<{ service: CalendarService }> = async (app, { service: calendar }) => {
   app.addHook('preHandler', app.requireMember);
 
   app.get(
@@ -48,5 +47,3 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 };
-
-export default calendarRoutes;

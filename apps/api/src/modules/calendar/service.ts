@@ -80,3 +80,5 @@ export function createCalendarService({ db }: { db: Db }) {
     },
   };
 }
+
+export type CalendarService = ReturnType<typeof createCalendarService>;

@@ -3,7 +3,7 @@ import { errorBody } from '@familyhub/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+export const healthRoutes: FastifyPluginAsyncZod<{ ping: () => Promise<void> }> = async (app, { ping }) => {
   app.get('/healthz', { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({
     status: 'ok' as const,
   }));
@@ -13,7 +13,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['operations'], response: { 200: z.object({ status: z.literal('ready') }), 503: errorBody } } },
     async (request, reply) => {
       try {
-        await app.database.ping();
+        await ping();
         return { status: 'ready' as const };
       } catch (err) {
         request.log.warn({ err }, 'readiness check: database not answering');
@@ -22,5 +22,3 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 };
-
-export default healthRoutes;

@@ -3,16 +3,10 @@
  * already shows exactly that.
  */
 import { createHash } from 'node:crypto';
+import type { SyncedEventContent } from '../calendar/synced-events.js';
 import type { TempusShift } from './types.js';
 
-export interface MappedEvent {
-  title: string;
-  startAt: Date;
-  endAt: Date;
-  status: 'scheduled' | 'cancelled';
-  location: string | null;
-  note: string | null;
-}
+export type MappedEvent = SyncedEventContent;
 
 export function mapShift(shift: TempusShift): MappedEvent {
   return {

@@ -1,24 +1,45 @@
 /**
- * The tempus module: wires the client, rate budget, token cipher, metrics, service,
- * routes and (when asked) the scheduler. With TEMPUS_ENABLED=false nothing of it exists
- * and its routes answer 404.
+ * The tempus module: builds the client, rate budget, token cipher, metrics and service
+ * with their dependencies, registers the routes and the scheduled jobs. With
+ * TEMPUS_ENABLED=false nothing of it exists and its routes answer 404.
  */
 import oauth2, { type OAuth2Namespace } from '@fastify/oauth2';
 import fp from 'fastify-plugin';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
+import { cronIntervalMs } from '../../plugins/scheduler.js';
+import { syncedEvents } from '../calendar/synced-events.js';
 import { createTempusV1Client, type TempusClientOptions } from './client.js';
 import { createTempusMetrics } from './metrics.js';
 import { createRateBudget } from './rate-budget.js';
 import { tempusRoutes } from './routes.js';
-import { createTempusScheduler, cronIntervalMs, type TempusScheduler } from './scheduler.js';
-import { createTempusService, type TempusService } from './service.js';
+import { createTempusService, type ManualSyncLimit, type TempusService } from './service.js';
 import { createTokenCipher } from './token-crypto.js';
+
+const MANUAL_SYNCS_PER_MINUTE = 5;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    tempus: { service: TempusService; scheduler: TempusScheduler; api: ReturnType<typeof createTempusV1Client> } | null;
+    /** The module's service, for the jobs and for tests that drive a scheduler pass. */
+    tempus: { service: TempusService } | null;
     tempusOAuth2: OAuth2Namespace;
   }
+}
+
+/** Manual syncs counted per account in this process, whichever parent asks. */
+function manualSyncLimit(): ManualSyncLimit {
+  const limiter = new RateLimiterMemory({ points: MANUAL_SYNCS_PER_MINUTE, duration: 60 });
+  return {
+    async take(accountId) {
+      try {
+        await limiter.consume(accountId);
+        return { allowed: true };
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        return { allowed: false, retryAfterSeconds: res.msBeforeNext / 1000 };
+      }
+    },
+  };
 }
 
 /** The simple-oauth2 client that @fastify/oauth2 exposes at runtime as `.oauth2` but leaves out of its types. */
@@ -27,8 +48,6 @@ function simpleOAuth2(namespace: OAuth2Namespace) {
 }
 
 export interface TempusModuleOptions {
-  /** Start the cron scheduler with the app (server.ts does; tests only when they ask). */
-  startScheduler?: boolean;
   clock?: () => Date;
   instanceId?: string;
   retry?: TempusClientOptions['retry'];
@@ -74,9 +93,10 @@ export default fp<TempusModuleOptions & { config: Config }>(
     });
     service = createTempusService({
       db: app.db,
-      dbKind: app.database.kind,
+      database: app.database,
       api,
       cipher: createTokenCipher(tempus.encryptionKeys),
+      calendar: syncedEvents,
       metrics,
       log: app.log.child({ module: 'tempus' }),
       clock,
@@ -85,7 +105,6 @@ export default fp<TempusModuleOptions & { config: Config }>(
         windowFutureDays: tempus.windowFutureDays,
         syncIntervalMs: cronIntervalMs(tempus.syncCron),
         concurrency: tempus.syncConcurrency,
-        webOrigin: config.http.webOrigin,
       },
       authorizeUrl: ({ state, codeChallenge, scope }) =>
         simpleOAuth2(app.tempusOAuth2).authorizeURL({
@@ -95,22 +114,36 @@ export default fp<TempusModuleOptions & { config: Config }>(
           code_challenge: codeChallenge,
           code_challenge_method: 'S256',
         }),
-      listen: (channel, onNotify) => app.database.listen(channel, onNotify),
+      manualSyncLimit: manualSyncLimit(),
       ...(opts.instanceId && { instanceId: opts.instanceId }),
     });
-    const scheduler = createTempusScheduler({ service, cron: tempus.syncCron, log: app.log.child({ module: 'tempus-scheduler' }) });
-    app.decorate('tempus', { service, scheduler, api });
+    app.decorate('tempus', { service });
 
-    await app.register(tempusRoutes, { service });
+    await app.register(tempusRoutes, { service, webOrigin: config.http.webOrigin });
+
+    // Every due account on the cron schedule (claimed with SKIP LOCKED, so instances share
+    // the work) and the owed revocations; failed accounts every minute, with the backoff
+    // the runner set on them; sync history past its retention nightly.
+    app.scheduler.add(
+      'tempus-sync',
+      tempus.syncCron,
+      async () => {
+        const synced = await service.runDueSyncs();
+        await service.processPendingRevocations();
+        return { synced };
+      },
+      { maxRandomDelayMs: Math.min(30_000, cronIntervalMs(tempus.syncCron) / 10) },
+    );
+    app.scheduler.add('tempus-retry', '* * * * *', async () => ({ retried: await service.runDueSyncs({ onlyRetries: true }) }));
+    app.scheduler.add('tempus-history', '30 3 * * *', async () => ({ removed: await service.pruneSyncHistory() }));
 
     let stopFollowing: (() => Promise<void>) | undefined;
     app.addHook('onReady', async () => {
       stopFollowing = await service.followOtherInstances();
-      if (opts.startScheduler) scheduler.start();
     });
     app.addHook('onClose', async () => stopFollowing?.());
     // Closing waits for running syncs: each either commits or rolls back, never half-applies.
-    app.addHook('onClose', async () => (opts.startScheduler ? scheduler.stop() : service.drain()));
+    app.addHook('onClose', async () => service.drain());
   },
-  { name: 'tempus', dependencies: ['database', 'auth', 'metrics'] },
+  { name: 'tempus', dependencies: ['database', 'auth', 'metrics', 'scheduler'] },
 );

@@ -1,4 +1,4 @@
-/** The Tempus routes of ../shared/familyhub-api.md: thin mappings onto the service. */
+/** The Tempus routes of ../shared/familyhub-api.md: each maps its request onto one service call. */
 import {
   accountResponse,
   connectResponse,
@@ -12,15 +12,13 @@ import {
   tempusStatusResponse,
   updateAccountBody,
   type SyncEvent,
-  type SyncSummary,
 } from '@familyhub/shared';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { BadRequestError, ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../lib/errors.js';
-import type { TempusService, SyncEventPayload } from './service.js';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../lib/errors.js';
+import type { ConnectOutcome } from './connect.js';
+import type { TempusService } from './service.js';
 
-const MANUAL_SYNCS_PER_MINUTE = 5;
 const SSE_HEARTBEAT_MS = 25_000;
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 429: errorBody };
 const CALLBACK_PARAM_MAX = 4096;
@@ -32,31 +30,21 @@ const callbackParam = z
     const first = Array.isArray(value) ? value[0] : value;
     return first !== undefined && first.length <= CALLBACK_PARAM_MAX ? first : undefined;
   });
-const limitKey = Symbol('manual sync limit key');
-type LimitKeyed = FastifyRequest & { [limitKey]?: string };
 
-export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = async (app, { service }) => {
+export interface TempusRoutesOptions {
+  service: TempusService;
+  /** The web app's origin: the callback ends on its Tempus settings page. */
+  webOrigin: string;
+}
+
+export const tempusRoutes: FastifyPluginAsyncZod<TempusRoutesOptions> = async (app, { service, webOrigin }) => {
   // Open event streams, ended when the app closes so shutdown does not wait on browsers.
   const streams = new Set<() => void>();
   app.addHook('onClose', async () => {
     for (const end of streams) end();
   });
-
-  // Counted per account, whichever parent asks and whether the account is named or implied.
-  const manualSyncLimit = app.createRateLimit({
-    max: MANUAL_SYNCS_PER_MINUTE,
-    timeWindow: 60_000,
-    keyGenerator: (request) => `tempus-sync:${(request as LimitKeyed)[limitKey]}`,
-  });
-  async function checkManualSyncLimit(request: FastifyRequest, accountIds: string[]) {
-    for (const accountId of accountIds) {
-      (request as LimitKeyed)[limitKey] = accountId;
-      const limit = await manualSyncLimit(request);
-      if (!limit.isAllowed && limit.isExceeded) {
-        throw new TooManyRequestsError('Too many manual syncs of this account. Wait a minute.', limit.ttlInSeconds);
-      }
-    }
-  }
+  const settingsPage = (outcome: ConnectOutcome) =>
+    `${webOrigin}/settings/tempus?${new URLSearchParams('connected' in outcome ? { connected: outcome.connected } : { error: outcome.error })}`;
 
   app.post(
     '/api/tempus/connect',
@@ -77,7 +65,7 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
         querystring: z.object({ code: callbackParam, state: callbackParam, error: callbackParam }),
       },
     },
-    async (request, reply) => reply.redirect(await service.completeConnect(request.query, app.sessionToken(request)), 302),
+    async (request, reply) => reply.redirect(settingsPage(await service.completeConnect(request.query, app.sessionToken(request))), 302),
   );
 
   app.get(
@@ -127,14 +115,9 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
     },
     async (request, reply) => {
       const caller = request.operator ? { kind: 'operator' as const } : { kind: 'member' as const, user: request.user! };
-      const trigger = request.operator ? 'admin' : 'manual';
-      const targets = await service.syncTargets(caller, request.body?.accountId);
-      if (caller.kind === 'member') await checkManualSyncLimit(request, targets);
-      const syncs = service.startSyncs(targets, trigger);
-      if (request.query.wait === 'true') {
-        return reply.status(200).send({ syncs: await Promise.all(syncs.map((s) => s.done)) });
-      }
-      return reply.status(202).send({ syncs: syncs.map((s) => ({ id: s.id, accountId: s.accountId })) });
+      const result = await service.requestSync(caller, request.body?.accountId, { wait: request.query.wait === 'true' });
+      if (result.finished) return reply.status(200).send({ syncs: result.finished });
+      return reply.status(202).send({ syncs: result.started });
     },
   );
 
@@ -142,13 +125,10 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
     '/api/tempus/stream',
     { preHandler: app.requireMember, schema: { tags: ['tempus'], produces: ['text/event-stream'] } },
     async (request, reply) => {
-      const familyId = request.user!.familyId;
-      // A browser that reconnects names the last event it saw; it gets what it missed.
+      // A browser that reconnects names the last event it saw; it gets what it missed first.
       const lastEventId = request.headers['last-event-id'];
-      const missed = typeof lastEventId === 'string' && z.uuid().safeParse(lastEventId).success
-        ? await service.missedSyncs(familyId, lastEventId)
-        : [];
-      let owners = await service.accountOwners(familyId);
+      const since = typeof lastEventId === 'string' && z.uuid().safeParse(lastEventId).success ? lastEventId : undefined;
+      const stream = await service.openSyncStream(request.user!, since);
       reply.hijack();
       // A hijacked reply skips onSend, so the headers set so far (CORS, security) and the
       // request id are carried over here.
@@ -163,26 +143,13 @@ export const tempusRoutes: FastifyPluginAsyncZod<{ service: TempusService }> = a
         'x-accel-buffering': 'no',
       });
       reply.raw.write(': connected\n\n');
-      // Events go out one after another, each with its owner's name; an account connected
-      // since the stream opened makes the names be read again.
-      let queue = Promise.resolve();
-      const send = (sync: SyncSummary) => {
-        queue = queue.then(async () => {
-          if (!owners.has(sync.accountId)) owners = await service.accountOwners(familyId).catch(() => owners);
-          if (reply.raw.writableEnded) return;
-          const event: SyncEvent = { ...sync, ownerName: owners.get(sync.accountId) ?? null };
-          reply.raw.write(`event: sync\nid: ${sync.id}\ndata: ${JSON.stringify(event)}\n\n`);
-        });
-      };
-      missed.forEach(send);
-      const onSync = (payload: SyncEventPayload) => {
-        if (payload.familyId === familyId) send(payload.sync);
-      };
+      const stop = stream.start((event: SyncEvent) => {
+        if (!reply.raw.writableEnded) reply.raw.write(`event: sync\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+      });
       const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
-      service.events.on('sync', onSync);
       const close = () => {
         clearInterval(heartbeat);
-        service.events.off('sync', onSync);
+        stop();
         streams.delete(end);
       };
       const end = () => {

@@ -6,24 +6,26 @@
  * Events are upserted on the unique (account, shift id) index, so duplicates cannot arise,
  * and only what changed is written.
  */
-import type { Db, Tx } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
+import type { StoredSyncedEvent, SyncedEvents, SyncedEventWrite } from '../calendar/synced-events.js';
 import type { TempusApi } from './client.js';
-import { MAX_PAGE_SIZE } from './client.js';
 import { eventHash, mapShift, type MappedEvent } from './mapping.js';
-import * as repo from './repository.js';
+import * as cacheRepo from './repository/shift-cache.js';
+import * as syncLogRepo from './repository/sync-log.js';
+import type { SyncWindow } from './sync-policy.js';
 import { TempusError, type SyncType, type TempusItem, type TempusShift } from './types.js';
+import { MAX_PAGE_SIZE } from './wire-schemas.js';
 
 const MAX_LISTING_RESTARTS = 3;
 const MAX_PAGES = 1_000;
 
-export interface SyncWindow {
-  from: Date;
-  to: Date;
-}
-
 export interface FetchResult {
   items: TempusItem[];
   serverTime: Date;
+}
+
+/** What one sync sent to Tempus, counted by whoever sends (pages here, refreshes in tokens.ts). */
+export interface SyncUsage {
   requests: number;
 }
 
@@ -47,13 +49,12 @@ export interface AccessTokens {
   refresh(rejected: string): Promise<string>;
 }
 
-export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
-  async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens): Promise<FetchResult> {
+export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: Pick<SyncedEvents, 'read' | 'apply'> }) {
+  async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens, usage: SyncUsage): Promise<FetchResult> {
     // An incremental listing asks for every change, wherever the shift now lies: with the
     // window applied, a shift moved out of it would never be seen again and its old copy
     // would stay in the calendar.
     const since = type === 'incremental' ? account.syncCursor : null;
-    let requests = 0;
     for (let attempt = 0; ; attempt++) {
       const items: TempusItem[] = [];
       let cursor: string | undefined;
@@ -68,18 +69,18 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
           let token = await tokens.current();
           let result;
           try {
-            requests++;
+            usage.requests++;
             result = await api.schedulesPage(token, query);
           } catch (err) {
             if (!(err instanceof TempusError && err.code === 'unauthorized')) throw err;
             token = await tokens.refresh(token);
-            requests++;
+            usage.requests++;
             result = await api.schedulesPage(token, query);
           }
           // The first page's server_time is the next updated_since: Tempus's clock, not ours.
           serverTime ??= result.serverTime;
           items.push(...result.items);
-          if (!result.nextCursor) return { items, serverTime, requests };
+          if (!result.nextCursor) return { items, serverTime };
           cursor = result.nextCursor;
         }
         throw new TempusError('invalid_response', `Tempus kept paging past ${MAX_PAGES} pages`);
@@ -114,13 +115,14 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
     // A quiet incremental sync reads and writes nothing.
     if (latest.size === 0 && type === 'incremental') return { fetched: 0, created: 0, updated: 0, deleted: 0 };
 
-    const existing = new Map<string, repo.SyncedEventRow>();
-    for (const e of await repo.accountEvents(tx, account.id)) existing.set(e.tempusId, e);
-    const cached = new Map((await repo.accountCache(tx, account.id)).map((c) => [c.tempusId, c.payloadHash]));
+    const source = { kind: 'tempus' as const, id: account.id };
+    const existing = new Map<string, StoredSyncedEvent>();
+    for (const e of await calendar.read(tx, source)) existing.set(e.externalId, e);
+    const cached = new Map((await cacheRepo.accountCache(tx, account.id)).map((c) => [c.tempusId, c.payloadHash]));
 
-    const upserts: repo.EventUpsert[] = [];
+    const upserts: SyncedEventWrite[] = [];
     const cacheWrites: { tempusId: string; tempusUpdatedAt: Date; payloadHash: string }[] = [];
-    const audit: repo.AuditRow[] = [];
+    const audit: syncLogRepo.AuditRow[] = [];
     let created = 0;
     let updated = 0;
 
@@ -132,7 +134,7 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
         cacheWrites.push({ tempusId: shift.id, tempusUpdatedAt: new Date(shift.updated_at), payloadHash: hash });
       }
       if (current && eventHash(current) === hash) continue;
-      upserts.push({ tempusId: shift.id, ...mapped });
+      upserts.push({ externalId: shift.id, ...mapped });
       if (!current) {
         created++;
         audit.push({ tempusId: shift.id, action: 'created', before: null, after: auditJson(mapped), eventId: null });
@@ -144,24 +146,23 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
       }
     }
 
-    const removals: repo.SyncedEventRow[] = tombstoneIds.flatMap((id) => existing.get(id) ?? []);
+    const removals: StoredSyncedEvent[] = tombstoneIds.flatMap((id) => existing.get(id) ?? []);
     if (type !== 'incremental') {
       // A full listing is the whole truth for its window: what it lacks no longer exists.
       const seen = new Set(shifts.map((s) => s.id));
       const tombstoned = new Set(tombstoneIds);
       for (const e of existing.values()) {
         const inWindow = e.startAt < window.to && e.endAt > window.from;
-        if (inWindow && !seen.has(e.tempusId) && !tombstoned.has(e.tempusId)) removals.push(e);
+        if (inWindow && !seen.has(e.externalId) && !tombstoned.has(e.externalId)) removals.push(e);
       }
     }
-    for (const e of removals) audit.push({ tempusId: e.tempusId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+    for (const e of removals) audit.push({ tempusId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
 
-    const owner = { familyId: account.familyId, ownerUserId: account.userId, tempusAccountId: account.id };
-    const eventIds = await repo.upsertEvents(tx, owner, upserts, now);
-    await repo.deleteEvents(tx, account.id, removals.map((e) => e.id));
-    await repo.upsertCache(tx, account.id, cacheWrites);
-    await repo.deleteCache(tx, account.id, [...tombstoneIds, ...removals.map((e) => e.tempusId)]);
-    await repo.insertAudit(
+    const owner = { familyId: account.familyId, ownerUserId: account.userId };
+    const eventIds = await calendar.apply(tx, source, owner, { upserts, deleteIds: removals.map((e) => e.id) }, now);
+    await cacheRepo.upsertCache(tx, account.id, cacheWrites);
+    await cacheRepo.deleteCache(tx, account.id, [...tombstoneIds, ...removals.map((e) => e.externalId)]);
+    await syncLogRepo.insertAudit(
       tx,
       syncId,
       account.id,
@@ -170,7 +171,7 @@ export function createSyncEngine({ db, api }: { db: Db; api: TempusApi }) {
     return { fetched: fetched.length, created, updated, deleted: removals.length };
   }
 
-  return { fetchAll, apply, db };
+  return { fetchAll, apply };
 }
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;

@@ -9,8 +9,6 @@ import type { EncryptionKey } from '../../config.js';
 export interface TokenCipher {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
-  /** True when the ciphertext was made with an older key and should be rewritten. */
-  isStale(stored: string): boolean;
 }
 
 export function createTokenCipher(keys: { current: EncryptionKey; all: readonly EncryptionKey[] }): TokenCipher {
@@ -36,9 +34,6 @@ export function createTokenCipher(keys: { current: EncryptionKey; all: readonly 
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
-    },
-    isStale(stored) {
-      return versionOf(stored) !== keys.current.version;
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Types shared inside the tempus module. */
 import type { z } from 'zod';
-import type { shiftSchema, tombstoneSchema } from './client.js';
+import type { shiftSchema, tombstoneSchema } from './wire-schemas.js';
 
 export type TempusShift = z.infer<typeof shiftSchema>;
 export type TempusTombstone = z.infer<typeof tombstoneSchema>;

@@ -1,0 +1,14 @@
+/**
+ * Sizes for bulk statements. Bulk writes send their rows as one JSON parameter expanded by
+ * `jsonb_to_recordset`: one statement per chunk, a single bind parameter, no per-value
+ * placeholders to build or parse. Lists of ids in `IN (…)` stay smaller.
+ */
+export const BULK_ROWS = 5_000;
+export const ID_LIST_ROWS = 1_000;
+
+/** `items` in consecutive slices of at most `size`. */
+export function inChunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

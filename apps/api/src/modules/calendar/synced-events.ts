@@ -1,0 +1,116 @@
+/**
+ * The calendar's door for events that another system owns (Tempus shifts today): the only
+ * code that writes synced rows of `calendar_events`. A source syncs its events through
+ * these functions, inside its own transaction; the rule that such events are read-only
+ * here (`editable = false`) is set in this one place, and the calendar service enforces it.
+ *
+ * An event is identified by its source (which connected account) and the source's own id
+ * for it; the unique index on that pair means a re-delivered item can never become two
+ * events.
+ */
+import { and, count, eq, inArray, max, sql } from 'drizzle-orm';
+import { BULK_ROWS, ID_LIST_ROWS, inChunks } from '../../db/bulk.js';
+import { rowsOf, type DbOrTx } from '../../db/client.js';
+import { calendarEvents } from '../../db/schema.js';
+
+/** Where synced events come from: one connected Tempus account. */
+export interface SyncedSource {
+  kind: 'tempus';
+  /** The connected account (`tempus_accounts.id`). */
+  id: string;
+}
+
+/** A synced event as its source describes it. */
+export interface SyncedEventContent {
+  title: string;
+  startAt: Date;
+  endAt: Date;
+  status: 'scheduled' | 'cancelled';
+  location: string | null;
+  note: string | null;
+}
+
+export type SyncedEventWrite = { externalId: string } & SyncedEventContent;
+export type StoredSyncedEvent = { id: string; externalId: string } & SyncedEventContent;
+
+/** Every event of the source: bounded by its sync window plus its history. */
+export async function readSyncedEvents(db: DbOrTx, source: SyncedSource): Promise<StoredSyncedEvent[]> {
+  const rows = await db
+    .select({
+      id: calendarEvents.id,
+      externalId: calendarEvents.tempusId,
+      title: calendarEvents.title,
+      startAt: calendarEvents.startAt,
+      endAt: calendarEvents.endAt,
+      status: calendarEvents.status,
+      location: calendarEvents.location,
+      note: calendarEvents.note,
+    })
+    .from(calendarEvents)
+    .where(eq(calendarEvents.tempusAccountId, source.id));
+  return rows.map((r) => ({ ...r, externalId: r.externalId! }));
+}
+
+/**
+ * Writes what a sync found changed, in the caller's transaction: upserts on the source's
+ * identity and deletes by event id. Returns the event id of each item written.
+ */
+export async function applySyncedEvents(
+  tx: DbOrTx,
+  source: SyncedSource,
+  owner: { familyId: string; ownerUserId: string },
+  changes: { upserts: SyncedEventWrite[]; deleteIds: string[] },
+  now: Date,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const part of inChunks(changes.upserts, BULK_ROWS)) {
+    const json = JSON.stringify(part.map((r) => ({ ...r, startAt: r.startAt.toISOString(), endAt: r.endAt.toISOString() })));
+    const result = await tx.execute(sql`
+      insert into calendar_events
+        (family_id, owner_user_id, tempus_account_id, tempus_id, title, start_at, end_at, status, location, note,
+         source, editable, all_day, updated_at)
+      select ${owner.familyId}::uuid, ${owner.ownerUserId}::uuid, ${source.id}::uuid,
+             t."externalId", t.title, t."startAt", t."endAt", t.status::shift_status, t.location, t.note,
+             'tempus', false, false, ${now.toISOString()}::timestamptz
+      from jsonb_to_recordset(${json}::jsonb)
+        as t("externalId" text, title text, "startAt" timestamptz, "endAt" timestamptz, status text, location text, note text)
+      on conflict (tempus_account_id, tempus_id) do update set
+        title = excluded.title, start_at = excluded.start_at, end_at = excluded.end_at, status = excluded.status,
+        location = excluded.location, note = excluded.note, owner_user_id = excluded.owner_user_id,
+        editable = false, all_day = false, updated_at = excluded.updated_at
+      returning id, tempus_id`);
+    for (const r of rowsOf<{ id: string; tempus_id: string }>(result)) ids.set(r.tempus_id, r.id);
+  }
+  for (const part of inChunks(changes.deleteIds, ID_LIST_ROWS)) {
+    await tx.delete(calendarEvents).where(and(eq(calendarEvents.tempusAccountId, source.id), inArray(calendarEvents.id, part)));
+  }
+  return ids;
+}
+
+/** When the source's last event in the calendar ends, or undefined without events. */
+export async function latestSyncedEventEnd(db: DbOrTx, source: SyncedSource): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ endAt: max(calendarEvents.endAt) })
+    .from(calendarEvents)
+    .where(eq(calendarEvents.tempusAccountId, source.id));
+  return row?.endAt ?? undefined;
+}
+
+/** How many events each of the family's sources of a kind has in the calendar. */
+export async function countSyncedEvents(db: DbOrTx, familyId: string, kind: SyncedSource['kind']): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ sourceId: calendarEvents.tempusAccountId, n: count() })
+    .from(calendarEvents)
+    .where(and(eq(calendarEvents.familyId, familyId), eq(calendarEvents.source, kind)))
+    .groupBy(calendarEvents.tempusAccountId);
+  return new Map(rows.map((r) => [r.sourceId!, r.n]));
+}
+
+/** What a syncing module receives: the narrow set of calendar writes and reads it may use. */
+export const syncedEvents = {
+  read: readSyncedEvents,
+  apply: applySyncedEvents,
+  latestEnd: latestSyncedEventEnd,
+  count: countSyncedEvents,
+};
+export type SyncedEvents = typeof syncedEvents;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DAY_MS, MAX_FAILURE_BACKOFF_MS, MAX_LISTING_MS, nextRegularSync, nextRetry, reconcileWindow, syncTypeFor, syncWindow } from './sync-policy.js';
+
+const now = new Date('2026-12-01T06:30:00Z');
+const at = (ms: number) => new Date(now.getTime() + ms);
+
+describe('syncWindow', () => {
+  it('reaches exactly the configured days back and ahead of now', () => {
+    const window = syncWindow(now, { pastDays: 30, futureDays: 60 });
+    expect(window.from.toISOString()).toBe('2026-11-01T06:30:00.000Z');
+    expect(window.to.toISOString()).toBe('2027-01-30T06:30:00.000Z');
+  });
+});
+
+describe('reconcileWindow', () => {
+  const window = syncWindow(now, { pastDays: 30, futureDays: 60 });
+
+  it('keeps the window when the calendar holds nothing beyond it', () => {
+    expect(reconcileWindow(window, undefined)).toEqual(window);
+    expect(reconcileWindow(window, window.to)).toEqual(window);
+    expect(reconcileWindow(window, at(DAY_MS))).toEqual(window);
+  });
+
+  it('reaches ahead to the latest event in the calendar', () => {
+    const latest = at(200 * DAY_MS);
+    expect(reconcileWindow(window, latest)).toEqual({ from: window.from, to: latest });
+  });
+
+  it('never asks Tempus for more than 400 days', () => {
+    const reconciled = reconcileWindow(window, at(900 * DAY_MS));
+    expect(reconciled.to.getTime() - reconciled.from.getTime()).toBe(MAX_LISTING_MS);
+  });
+});
+
+describe('syncTypeFor', () => {
+  it('is initial without a cursor, full once a day, incremental in between', () => {
+    expect(syncTypeFor({ syncCursor: null, lastFullSyncAt: null }, now)).toBe('initial');
+    expect(syncTypeFor({ syncCursor: now, lastFullSyncAt: null }, now)).toBe('full');
+    expect(syncTypeFor({ syncCursor: now, lastFullSyncAt: at(-DAY_MS) }, now)).toBe('full');
+    expect(syncTypeFor({ syncCursor: now, lastFullSyncAt: at(-DAY_MS + 1) }, now)).toBe('incremental');
+  });
+});
+
+describe('nextRegularSync', () => {
+  it('falls between 75 % and 90 % of the interval, by the random draw', () => {
+    const interval = 6 * 3_600_000;
+    expect(nextRegularSync(now, interval, () => 0)).toEqual(at(0.75 * interval));
+    expect(nextRegularSync(now, interval, () => 1)).toEqual(at(0.9 * interval));
+    expect(nextRegularSync(now, interval, () => 0.5)).toEqual(at(0.825 * interval));
+  });
+});
+
+describe('nextRetry', () => {
+  it('doubles from two minutes with each failure in a row', () => {
+    const middle = () => 0.5;
+    expect(nextRetry(now, 1, middle)).toEqual(at(2 * 60_000));
+    expect(nextRetry(now, 2, middle)).toEqual(at(4 * 60_000));
+    expect(nextRetry(now, 5, middle)).toEqual(at(32 * 60_000));
+  });
+
+  it('never waits more than six hours, jitter included', () => {
+    expect(nextRetry(now, 30, () => 0.5)).toEqual(at(MAX_FAILURE_BACKOFF_MS));
+    expect(nextRetry(now, 30, () => 1).getTime() - now.getTime()).toBeLessThanOrEqual(1.2 * MAX_FAILURE_BACKOFF_MS);
+  });
+
+  it('spreads retries ±20 % so failed accounts do not retry in step', () => {
+    expect(nextRetry(now, 1, () => 0)).toEqual(at(0.8 * 2 * 60_000));
+    expect(nextRetry(now, 1, () => 1)).toEqual(at(1.2 * 2 * 60_000));
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The rules of when and what to sync, as pure functions of their inputs: the window a
+ * listing covers, which kind of sync is due, and when an account is due again after a
+ * success or a failure (with jitter, so a fleet does not line up).
+ */
+import type { SyncType } from './types.js';
+
+export const DAY_MS = 86_400_000;
+/** A full listing reconciles what incremental syncs cannot see (deletions past their tombstones) once a day. */
+export const FULL_SYNC_EVERY_MS = DAY_MS;
+export const MAX_FAILURE_BACKOFF_MS = 6 * 3_600_000;
+const FIRST_RETRY_MS = 60_000;
+/** The longest `from`–`to` window Tempus lists. */
+export const MAX_LISTING_MS = 400 * DAY_MS;
+
+export interface SyncWindow {
+  from: Date;
+  to: Date;
+}
+
+/** The window of an initial or full listing: the configured days back and ahead of now. */
+export function syncWindow(now: Date, days: { pastDays: number; futureDays: number }): SyncWindow {
+  return {
+    from: new Date(now.getTime() - days.pastDays * DAY_MS),
+    to: new Date(now.getTime() + days.futureDays * DAY_MS),
+  };
+}
+
+/**
+ * A full listing also reaches ahead to the account's latest event in the calendar (shifts
+ * beyond the window arrive through incremental syncs), so that one deleted out there after
+ * its tombstone expired is still found missing and removed. Tempus lists at most 400 days.
+ */
+export function reconcileWindow(window: SyncWindow, latestEventEnd: Date | undefined): SyncWindow {
+  if (!latestEventEnd || latestEventEnd <= window.to) return window;
+  return { from: window.from, to: new Date(Math.min(latestEventEnd.getTime(), window.from.getTime() + MAX_LISTING_MS)) };
+}
+
+export function syncTypeFor(account: { syncCursor: Date | null; lastFullSyncAt: Date | null }, now: Date): SyncType {
+  if (!account.syncCursor) return 'initial';
+  if (!account.lastFullSyncAt || now.getTime() - account.lastFullSyncAt.getTime() >= FULL_SYNC_EVERY_MS) return 'full';
+  return 'incremental';
+}
+
+/** Due again before the next scheduler tick (between 75 % and 90 % of the interval), spread so a fleet does not line up. */
+export function nextRegularSync(now: Date, intervalMs: number, random: () => number): Date {
+  return new Date(now.getTime() + intervalMs * (0.75 + 0.15 * random()));
+}
+
+/** Exponential backoff after the `failures`-th failure in a row: 2, 4, 8 … minutes up to 6 hours, ±20 % jitter. */
+export function nextRetry(now: Date, failures: number, random: () => number): Date {
+  const base = Math.min(FIRST_RETRY_MS * 2 ** failures, MAX_FAILURE_BACKOFF_MS);
+  return new Date(now.getTime() + base * (0.8 + 0.4 * random()));
+}
