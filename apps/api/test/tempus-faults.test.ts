@@ -118,13 +118,18 @@ describe('malformed responses', () => {
     expect(after.filter((t) => !before.includes(t))).toEqual([expect.stringMatching(/^Arbete: Jour@/)]);
   });
 
-  it('keeps one event per shift when a page repeats an id', async () => {
+  it('syncs a page that repeats an id into one event per shift, the copy listed last winning', async () => {
     const { client, accountId, simUser } = await connectedWithShifts();
-    ctx.sim.shifts.add(simUser.id, { shift_type: 'Jour', start_time: new Date(Date.now() + 6 * 86_400_000).toISOString(), end_time: new Date(Date.now() + 6 * 86_400_000 + 3_600_000).toISOString() });
+    const start = Date.now() + 6 * 86_400_000;
+    ctx.sim.shifts.add(simUser.id, { shift_type: 'Jour', start_time: new Date(start).toISOString(), end_time: new Date(start + 3_600_000).toISOString() });
     ctx.sim.faults.malformedShifts('duplicate_ids', 1);
-    await syncNow(client, accountId);
+    const [sync] = await syncNow(client, accountId);
+    expect(sync).toMatchObject({ status: 'succeeded', created: 1, error: null });
+    // The simulator repeated the page's first shift, " (kopia)" added, at the same updated_at:
+    // still four shifts, one of them showing the copy that came last.
     const titles = await tempusTitles(client);
-    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles).toHaveLength(4);
+    expect(titles.filter((t) => t.includes(' (kopia)@'))).toHaveLength(1);
   });
 });
 

@@ -176,7 +176,12 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;
 
-/** A shift changed while its listing was paged can appear twice; the newest version wins. */
+/**
+ * A shift changed while its listing was paged can appear twice (the contract), and a page
+ * may even repeat an id: the newest version by `updated_at` wins, and between equal
+ * `updated_at` the one Tempus listed last (pages are ordered by `updated_at`). A wrong pick
+ * between two same-instant copies is corrected by the next sync that lists the shift.
+ */
 function latestVersions(items: TempusItem[]): Map<string, TempusItem> {
   const latest = new Map<string, TempusItem>();
   for (const item of items) {
