@@ -1,9 +1,11 @@
 // RFC 3339 parsing and time-zone aware formatting. Shift times are rendered with the
 // offset that is valid at each instant, so a shift across a DST change carries two
 // different offsets. The only zone simulated is Europe/Stockholm, with offsets from the
-// simulator's own DST rule (`stockholm-time.ts`).
+// simulator's own DST rule (`stockholm-time.ts`): nothing here comes from the product's
+// wall-time code, so the two can disagree when one of them is wrong.
 import { STOCKHOLM, stockholmOffsetMinutes } from './stockholm-time.js';
 
+/** A local date and clock time (the product has its own; this one is kept apart on purpose). */
 export interface WallTime {
   year: number;
   month: number;
