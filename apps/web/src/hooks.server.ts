@@ -3,8 +3,8 @@
  * visitors on the sign-in and sign-up pages.
  */
 import { error, redirect, type Handle } from '@sveltejs/kit';
-import { meResponse } from '@familyhub/shared';
-import { ApiError, clearSessionCookie, createApi, SESSION_COOKIE } from '$lib/server/api';
+import { meResponse, SESSION_COOKIE } from '@familyhub/shared';
+import { ApiError, clearSessionCookie, createApi } from '$lib/server/api';
 
 const PUBLIC_PATHS = ['/signin', '/signup'];
 

@@ -2,9 +2,7 @@
  * A scripted browser over HTTP: keeps the API's session cookie and follows the real
  * Tempus OAuth flow (connect, the simulator's consent form, the callback) without a page.
  */
-import { loginBody, signupBody, type SignupBody } from '@familyhub/shared';
-
-const SESSION_COOKIE = 'fh_session';
+import { loginBody, SESSION_COOKIE, signupBody, type SignupBody } from '@familyhub/shared';
 
 export class HttpSession {
   /** The `fh_session` value exactly as the API set it. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The HttpOnly cookie that carries a signed-in session, set by the API and forwarded by the web app. */
+export const SESSION_COOKIE = 'fh_session';
+
 export const role = z.enum(['parent', 'member']);
 export type Role = z.infer<typeof role>;
 
@@ -51,6 +54,9 @@ export const addMemberBody = z.object({
   role,
 });
 export type AddMemberBody = z.input<typeof addMemberBody>;
+
+export const addMemberResponse = z.object({ user });
+export type AddMemberResponse = z.infer<typeof addMemberResponse>;
 
 export const sessionResponse = z.object({ user, family });
 export type SessionResponse = z.infer<typeof sessionResponse>;

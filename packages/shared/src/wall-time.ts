@@ -1,7 +1,8 @@
 /**
  * The wall-clock time an IANA time zone shows at an instant, read with Intl so that the
  * days of 23 and 25 hours around the DST changes come out right. Used by the web app's
- * calendar and by the Tempus simulator's shift times.
+ * calendar. The Tempus simulator deliberately does not use it: it works out Stockholm's
+ * offsets with its own code, so a DST bug here cannot hide behind a simulator that shares it.
  */
 export interface WallTime {
   year: number;

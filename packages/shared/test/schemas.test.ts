@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEventBody, eventsQuery, signupBody } from '../src/index.js';
+import { addMemberResponse, createEventBody, eventsQuery, SESSION_COOKIE, signupBody } from '../src/index.js';
 
 describe('shared API schemas', () => {
   it('normalises emails to trimmed lower case', () => {
@@ -23,5 +23,15 @@ describe('shared API schemas', () => {
     expect(eventsQuery.safeParse({ from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }).success).toBe(true);
     expect(eventsQuery.safeParse({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).success).toBe(false);
     expect(eventsQuery.safeParse({ from: '2026-01-01T00:00:00Z', to: '2027-03-01T00:00:00Z' }).success).toBe(false);
+  });
+
+  it('keeps the session cookie named fh_session, so signed-in browsers stay signed in', () => {
+    expect(SESSION_COOKIE).toBe('fh_session');
+  });
+
+  it('answers an added member with the user fields only, never a stored secret', () => {
+    const user = { id: '00000000-0000-4000-8000-000000000001', email: 'elsa@example.se', name: 'Elsa', role: 'member', familyId: '00000000-0000-4000-8000-000000000002' };
+    expect(addMemberResponse.parse({ user: { ...user, passwordHash: 'scrypt$secret' } })).toEqual({ user });
+    expect(addMemberResponse.safeParse({ user: { ...user, role: 'admin' } }).success).toBe(false);
   });
 });

@@ -2,11 +2,11 @@
 // (Dag, Kväll, Natt, Helg, Jour, Beredskap) at Swedish hospitals and care units. Every
 // random choice comes from a seeded PRNG, so a seed always yields the same users and shifts.
 import { createHash } from 'node:crypto';
-import { wallTimeAt } from '@familyhub/shared/wall-time';
+import { STOCKHOLM } from './stockholm-time.js';
 import type { SimShiftInput, SimUser } from './types.js';
-import { formatZoned, zonedToInstant } from './zoned-time.js';
+import { formatZoned, wallTimeAt, zonedToInstant } from './zoned-time.js';
 
-const DEFAULT_TIME_ZONE = 'Europe/Stockholm';
+const DEFAULT_TIME_ZONE = STOCKHOLM;
 const DAY_MS = 24 * 3600 * 1000;
 
 const FIRST_NAMES = [

@@ -1,12 +1,11 @@
 // Users and shifts. Each user's shifts (tombstones included) are kept in one array
 // sorted by (updated_at, id), the order the schedules endpoint pages in, so a listing
 // starts with a binary search and never scans other users' shifts.
-import { isValidTimeZone } from '@familyhub/shared/wall-time';
 import type { SimClock } from './clock.js';
 import { SimInputError, SimNotFoundError } from './errors.js';
 import { randomId, randomSecret } from './secrets.js';
 import type { SimShift, SimShiftInput, SimUser } from './types.js';
-import { formatZoned, parseRfc3339 } from './zoned-time.js';
+import { formatZoned, isSimulatedTimeZone, parseRfc3339 } from './zoned-time.js';
 
 export const TOMBSTONE_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
@@ -131,7 +130,7 @@ export function createStore(clock: SimClock) {
         employer: input.employer ?? 'Region Uppsala',
         password: input.password ?? randomSecret(12),
       };
-      if (!isValidTimeZone(user.timezone)) throw new SimInputError(`Unknown time zone ${user.timezone}`);
+      if (!isSimulatedTimeZone(user.timezone)) throw new SimInputError(`Unknown time zone ${user.timezone}: the simulator knows only Europe/Stockholm`);
       if (usersById.has(user.id)) throw new SimInputError(`User id ${user.id} already exists`);
       const emailKey = user.email.toLowerCase();
       if (usersByEmail.has(emailKey)) throw new SimInputError(`Email ${user.email} already exists`);

@@ -1,7 +1,19 @@
 // RFC 3339 parsing and time-zone aware formatting. Shift times are rendered with the
 // offset that is valid at each instant, so a shift across a DST change carries two
-// different offsets.
-import { wallTimeAt, type WallTime } from '@familyhub/shared/wall-time';
+// different offsets. The only zone simulated is Europe/Stockholm, with offsets from the
+// simulator's own DST rule (`stockholm-time.ts`): nothing here comes from the product's
+// wall-time code, so the two can disagree when one of them is wrong.
+import { STOCKHOLM, stockholmOffsetMinutes } from './stockholm-time.js';
+
+/** A local date and clock time (the product has its own; this one is kept apart on purpose). */
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -33,30 +45,27 @@ function wallTimeAsUtcMs(w: WallTime): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 
-function exactOffsetMinutesAt(ms: number, timeZone: string): number {
-  const wholeSecond = Math.floor(ms / 1000) * 1000;
-  return Math.round((wallTimeAsUtcMs(wallTimeAt(wholeSecond, timeZone)) - wholeSecond) / 60_000);
+/** Whether the simulator can place shifts in `timeZone`. */
+export function isSimulatedTimeZone(timeZone: string): boolean {
+  return timeZone === STOCKHOLM;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-/** Per zone and UTC day: the offset if it is constant all day, or null on a transition day. */
-const dayOffsets = new Map<string, Map<number, number | null>>();
-
-/** Intl is slow; caching whole days keeps seeding 100,000 shifts fast. */
 function offsetMinutesAt(ms: number, timeZone: string): number {
-  let days = dayOffsets.get(timeZone);
-  if (!days) {
-    days = new Map();
-    dayOffsets.set(timeZone, days);
-  }
-  const day = Math.floor(ms / DAY_MS);
-  let offset = days.get(day);
-  if (offset === undefined) {
-    const atStart = exactOffsetMinutesAt(day * DAY_MS, timeZone);
-    offset = atStart === exactOffsetMinutesAt((day + 1) * DAY_MS - 1000, timeZone) ? atStart : null;
-    days.set(day, offset);
-  }
-  return offset ?? exactOffsetMinutesAt(ms, timeZone);
+  if (!isSimulatedTimeZone(timeZone)) throw new RangeError(`The simulator knows only ${STOCKHOLM}, not ${timeZone}`);
+  return stockholmOffsetMinutes(ms);
+}
+
+/** The wall-clock time `timeZone` shows at an instant (whole seconds). */
+export function wallTimeAt(ms: number, timeZone: string): WallTime {
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetMinutesAt(ms, timeZone) * 60_000);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -64,12 +73,11 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 /** Formats an instant as local time with its offset, e.g. 2026-03-29T07:00:00+02:00. */
 export function formatZoned(ms: number, timeZone: string): string {
   const offset = offsetMinutesAt(ms, timeZone);
-  const local = new Date(Math.floor(ms / 1000) * 1000 + offset * 60_000);
+  const w = wallTimeAt(ms, timeZone);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
   return (
-    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
-    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
+    `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );
 }

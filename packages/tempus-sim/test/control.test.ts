@@ -59,6 +59,13 @@ describe('control endpoints', () => {
     expect((await control('POST', '/_sim/faults/malformed', { kind: 'nonsense' })).status).toBe(400);
   });
 
+  it('refuse a user in a time zone the simulator does not simulate', async () => {
+    const refused = await control('POST', '/_sim/users', { email: 'aino@example.fi', name: 'Aino Virtanen', timezone: 'Europe/Helsinki' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('Europe/Stockholm') });
+    expect(sim.users.get('aino@example.fi')).toBeUndefined();
+  });
+
   it('set and advance the clock', async () => {
     const set = await control('POST', '/_sim/clock', { set: '2026-05-01T00:00:00Z' });
     expect(Date.parse(((await set.json()) as { now: string }).now)).toBeGreaterThanOrEqual(Date.parse('2026-05-01T00:00:00Z'));

@@ -4,6 +4,7 @@
  * member's read-only view, an expired grant and a disconnect.
  */
 import path from 'node:path';
+import { SESSION_COOKIE } from '@familyhub/shared';
 import type { SimUser } from '@familyhub/tempus-sim';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,7 +118,7 @@ describe.sequential('Tempus in the browser', () => {
     stack.sim.shifts.add(worker.id, shiftThisWeek(0, 'Dag', '07:00', '15:30'));
 
     // A sync started elsewhere (here: straight at the API with this browser's session).
-    const cookie = `fh_session=${await sessionCookie(context)}`;
+    const cookie = `${SESSION_COOKIE}=${await sessionCookie(context)}`;
     const status = (await (await fetch(`${stack.apiUrl}/api/tempus/status`, { headers: { cookie } })).json()) as { accounts: { id: string }[] };
     const sync = await fetch(`${stack.apiUrl}/api/tempus/sync?wait=true`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 /** The words an event is read out and shown with, shared by the week and month views. */
 import type { CalendarEvent } from '@familyhub/shared';
-import { tempusBadge } from '$lib/utils/tempus';
+import { tempusBadge } from '$lib/tempus/badge';
 import { formatDateTime, formatTime } from './format.js';
 import { TIME_ZONE } from './zoned-time.js';
 

@@ -5,10 +5,8 @@
  */
 import { env } from '$env/dynamic/private';
 import type { RequestEvent } from '@sveltejs/kit';
-import { errorBody } from '@familyhub/shared';
+import { errorBody, SESSION_COOKIE } from '@familyhub/shared';
 import type { z } from 'zod';
-
-export const SESSION_COOKIE = 'fh_session';
 
 export function apiOrigin(): string {
   return (env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');

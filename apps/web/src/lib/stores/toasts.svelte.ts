@@ -1,5 +1,7 @@
 /** The app-wide list of short notices ("toasts"), shown by `Toasts.svelte`. */
-import type { Tone } from '$lib/utils/tempus';
+
+/** The kind of a notice, which sets its colours. */
+export type Tone = 'ok' | 'info' | 'warning' | 'error';
 
 export interface Toast {
   id: number;

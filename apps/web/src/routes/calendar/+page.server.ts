@@ -5,7 +5,7 @@ import { monthWeeks } from '$lib/calendar/month-layout';
 import { addDays, dayBounds, isCivilDate, isWallClock, weekDays, zonedInstant } from '$lib/calendar/zoned-time';
 import { ApiError, createApi } from '$lib/server/api';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
-import { apiErrorMessage } from '$lib/utils/tempus';
+import { apiErrorMessage } from '$lib/server/api-error-messages';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {

@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { addMemberBody, user as userSchema } from '@familyhub/shared';
-import { z } from 'zod';
+import { addMemberBody, addMemberResponse } from '@familyhub/shared';
 import { ApiError, createApi } from '$lib/server/api';
 import { fieldErrors, formError, formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,7 +20,7 @@ export const actions = {
     const parsed = addMemberBody.safeParse({ ...values, password: String(data.get('password') ?? '') });
     if (!parsed.success) return fail(400, { values, errors: fieldErrors(parsed.error, MESSAGES), added: null });
     try {
-      const { user } = await createApi(event).call('/api/family/members', z.object({ user: userSchema }), {
+      const { user } = await createApi(event).call('/api/family/members', addMemberResponse, {
         method: 'POST',
         body: parsed.data,
       });

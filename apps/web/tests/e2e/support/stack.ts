@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startApi, startWeb } from '@familyhub/demo';
+import { SESSION_COOKIE } from '@familyhub/shared';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -133,9 +134,9 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole('heading', { level: 1 }).waitFor();
 }
 
-/** The browser's `fh_session` cookie, for calling the API as that browser would. */
+/** The browser's session cookie, for calling the API as that browser would. */
 export async function sessionCookie(context: BrowserContext): Promise<string> {
-  const cookie = (await context.cookies()).find((c) => c.name === 'fh_session');
+  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
   if (!cookie) throw new Error('the browser has no session cookie');
   return cookie.value;
 }

@@ -1,7 +1,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { accountResponse, connectResponse, syncFinishedResponse, tempusStatusResponse } from '@familyhub/shared';
 import { ApiError, createApi } from '$lib/server/api';
-import { apiErrorMessage, connectResult, syncChanges, errorAdvice } from '$lib/utils/tempus';
+import { apiErrorMessage } from '$lib/server/api-error-messages';
+import { connectResult, errorAdvice, syncChanges } from '$lib/tempus/wording';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {

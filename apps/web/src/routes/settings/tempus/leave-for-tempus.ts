@@ -16,14 +16,3 @@ export function leaveForTempus(setBusy: (busy: boolean) => void): SubmitFunction
     };
   };
 }
-
-/** Enhances a form so `setBusy` is true while it is being submitted (for a disabled button). */
-export function whileSubmitting(setBusy: (busy: boolean) => void): SubmitFunction {
-  return () => {
-    setBusy(true);
-    return async ({ update }) => {
-      await update();
-      setBusy(false);
-    };
-  };
-}

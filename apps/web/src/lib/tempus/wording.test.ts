@@ -1,6 +1,6 @@
 import type { SyncSummary } from '@familyhub/shared';
 import { describe, expect, it } from 'vitest';
-import { accountStateLabel, apiErrorMessage, connectResult, errorAdvice, shiftTitle, syncChanges, syncNotice, tempusBadge } from './tempus';
+import { accountStateLabel, connectResult, errorAdvice, syncChanges, syncNotice } from './wording';
 
 const sync = (overrides: Partial<SyncSummary>): SyncSummary => ({
   id: '00000000-0000-4000-8000-000000000001',
@@ -48,12 +48,6 @@ describe('Tempus wording', () => {
     expect(errorAdvice('something_new').message).toBe('Något gick fel med synken.');
   });
 
-  it('words API refusals of form actions', () => {
-    expect(apiErrorMessage('rate_limited')).toMatch(/Vänta en minut/);
-    expect(apiErrorMessage('read_only_event')).toMatch(/Ändra passet i Tempus/);
-    expect(apiErrorMessage('reauth_required')).toMatch(/anslut igen/);
-  });
-
   it('labels account states, a paused active account as paused', () => {
     expect(accountStateLabel({ state: 'active', syncEnabled: true })).toEqual({ text: 'Aktiv', tone: 'ok' });
     expect(accountStateLabel({ state: 'active', syncEnabled: false }).text).toBe('Pausad');
@@ -65,12 +59,5 @@ describe('Tempus wording', () => {
     expect(connectResult(new URLSearchParams('error=access_denied'))?.text).toMatch(/nekade/);
     expect(connectResult(new URLSearchParams('error=weird'))?.text).toMatch(/misslyckades/);
     expect(connectResult(new URLSearchParams(''))).toBeNull();
-  });
-
-  it('badges Tempus shifts, not manual events', () => {
-    expect(tempusBadge({ source: 'tempus', ownerName: 'Anna', status: 'cancelled' })).toMatchObject({ label: 'Tempus', owner: 'Anna', cancelled: true });
-    expect(tempusBadge({ source: 'manual', ownerName: 'Anna', status: 'scheduled' })).toBeNull();
-    expect(shiftTitle({ source: 'tempus', title: 'Arbete: Natt' })).toBe('Natt');
-    expect(shiftTitle({ source: 'manual', title: 'Arbete: Natt' })).toBe('Arbete: Natt');
   });
 });

@@ -1,11 +1,10 @@
 /**
- * How the Tempus integration is put into words and badges: account states, sync results,
- * error codes from the API (with what the family can do about them) and the results of
- * the connect flow. All user-facing text is Swedish.
+ * How the Tempus integration is put into words: account states, sync results, sync error
+ * codes (with what the family can do about them) and the results of the connect flow.
+ * All user-facing text is Swedish.
  */
-import type { AccountState, CalendarEvent, ConnectErrorCode, SyncSummary, TempusAccount } from '@familyhub/shared';
-
-export type Tone = 'ok' | 'info' | 'warning' | 'error';
+import type { AccountState, ConnectErrorCode, SyncSummary, TempusAccount } from '@familyhub/shared';
+import type { Tone } from '$lib/stores/toasts.svelte';
 
 export interface StateLabel {
   text: string;
@@ -100,36 +99,13 @@ const UNKNOWN_ERROR: ErrorAdvice = {
   reconnect: false,
 };
 
-export function errorAdvice(code: string): ErrorAdvice {
-  return ERROR_ADVICE[code] ?? UNKNOWN_ERROR;
+/** The advice for a sync error code, or undefined for a code without words of its own. */
+export function knownErrorAdvice(code: string): ErrorAdvice | undefined {
+  return ERROR_ADVICE[code];
 }
 
-/** Swedish text for an error the API answered a form action with. */
-export function apiErrorMessage(code: string): string {
-  switch (code) {
-    case 'rate_limited':
-      return 'Du har synkat flera gånger nyss. Vänta en minut och försök igen.';
-    case 'read_only_event':
-      return 'Pass från Tempus kan inte ändras här. Ändra passet i Tempus, så syns ändringen efter nästa synk.';
-    case 'parent_only':
-      return 'Bara föräldrar kan göra det här.';
-    case 'forbidden':
-      return 'Du får inte göra det här.';
-    case 'not_found':
-      return 'Det finns inte längre. Ladda om sidan.';
-    case 'unauthorized':
-      return 'Du behöver logga in igen.';
-    case 'api_unreachable':
-    case 'database_unavailable':
-      return 'Familjehubben svarar inte just nu. Försök igen om en stund.';
-    case 'validation_error':
-    case 'bad_request':
-      return 'Något av fälten är inte rätt ifyllt.';
-    default: {
-      const advice = ERROR_ADVICE[code];
-      return advice ? `${advice.message} ${advice.action}` : 'Något gick fel. Försök igen om en stund.';
-    }
-  }
+export function errorAdvice(code: string): ErrorAdvice {
+  return knownErrorAdvice(code) ?? UNKNOWN_ERROR;
 }
 
 function count(n: number, one: string, many: string): string {
@@ -189,29 +165,4 @@ export function connectResult(params: URLSearchParams): SyncNotice | null {
     not_parent: 'Bara föräldrar kan ansluta Tempus.',
   };
   return { tone: 'error', text: messages[code as ConnectErrorCode] ?? 'Anslutningen till Tempus misslyckades. Försök igen.' };
-}
-
-export interface TempusBadge {
-  label: 'Tempus';
-  owner: string;
-  cancelled: boolean;
-  /** Screen-reader and tooltip text that says where the shift comes from. */
-  description: string;
-}
-
-/** The badge of a shift synced from Tempus; manual events have none. */
-export function tempusBadge(event: Pick<CalendarEvent, 'source' | 'ownerName' | 'status'>): TempusBadge | null {
-  if (event.source !== 'tempus') return null;
-  const cancelled = event.status === 'cancelled';
-  return {
-    label: 'Tempus',
-    owner: event.ownerName,
-    cancelled,
-    description: `${cancelled ? 'Inställt pass' : 'Arbetspass'} för ${event.ownerName} från Tempus. Ändras i Tempus, inte här.`,
-  };
-}
-
-/** "Arbete: Natt" becomes "Natt": the badge already says it is work. */
-export function shiftTitle(event: Pick<CalendarEvent, 'source' | 'title'>): string {
-  return event.source === 'tempus' ? event.title.replace(/^Arbete:\s*/, '') : event.title;
 }
