@@ -9,10 +9,8 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { User as AuthUser } from '@familyhub/shared';
+import { SESSION_COOKIE, type User as AuthUser } from '@familyhub/shared';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
-
-export const SESSION_COOKIE = 'fh_session';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,4 +1,5 @@
 /** The OpenAPI document, generated from the routes' zod schemas, served at GET /docs. */
+import { SESSION_COOKIE } from '@familyhub/shared';
 import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -10,7 +11,7 @@ export default fp(
         info: { title: 'Family Hub API', version: '1.0.0', description: 'Family calendar with the Tempus shift integration.' },
         components: {
           securitySchemes: {
-            session: { type: 'apiKey', in: 'cookie', name: 'fh_session' },
+            session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
             operator: { type: 'http', scheme: 'bearer' },
           },
         },

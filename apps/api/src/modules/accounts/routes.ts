@@ -1,12 +1,12 @@
 /** Sign-up, login, logout, the signed-in user and adding family members. */
 import {
   addMemberBody,
+  addMemberResponse,
   errorBody,
   loginBody,
   meResponse,
   sessionResponse,
   signupBody,
-  user as userSchema,
 } from '@familyhub/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -84,7 +84,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }>
       schema: {
         tags: ['accounts'],
         body: addMemberBody,
-        response: { 201: z.object({ user: userSchema }), 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
+        response: { 201: addMemberResponse, 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody },
       },
     },
     async (request, reply) => {
