@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../src/db/schema.js';
-import { createTokenCipher } from '../src/modules/tempus/token-crypto.js';
+import { createTokenCipher } from '../src/lib/token-cipher.js';
 import { createContext, TEST_ENCRYPTION_KEY, testConfig } from './support/context.js';
 import { addDayShifts } from './support/shifts.js';
 

@@ -4,7 +4,7 @@
  * that could change what is measured.
  */
 import { loadConfig } from '../../src/config.js';
-import { createTokenCipher } from '../../src/modules/tempus/token-crypto.js';
+import { createTokenCipher } from '../../src/lib/token-cipher.js';
 
 export const BENCH_CLIENT = {
   clientId: 'familyhub-bench',

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../../src/db/schema.js';
-import { createTokenCipher } from '../../src/modules/tempus/token-crypto.js';
+import { createTokenCipher } from '../../src/lib/token-cipher.js';
 import { authorizeRedirect, Client, createContext, OPERATOR_TOKEN, syncNow, TEST_CLIENT, TEST_ENCRYPTION_KEY, uniqueEmail, WEB_ORIGIN } from '../support/context.js';
 import { addDayShifts } from '../support/shifts.js';
 import { afterConnectSync } from '../support/syncs.js';

@@ -11,7 +11,7 @@ import type { AuthUser } from '../accounts/types.js';
 import type { TempusApi } from './client.js';
 import * as accountsRepo from './repository/accounts.js';
 import * as oauthStatesRepo from './repository/oauth-states.js';
-import type { TokenCipher } from './token-crypto.js';
+import type { TokenCipher } from '../../lib/token-cipher.js';
 import type { TempusError } from './types.js';
 
 const OAUTH_STATE_TTL_MS = 10 * 60_000;

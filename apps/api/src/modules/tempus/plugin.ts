@@ -14,7 +14,7 @@ import { createTempusMetrics } from './metrics.js';
 import { createRateBudget } from './rate-budget.js';
 import { tempusRoutes } from './routes.js';
 import { createTempusService, type ManualSyncLimit, type TempusService } from './service.js';
-import { createTokenCipher } from './token-crypto.js';
+import { createTokenCipher } from '../../lib/token-cipher.js';
 
 const MANUAL_SYNCS_PER_MINUTE = 5;
 

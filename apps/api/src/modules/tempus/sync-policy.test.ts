@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, MAX_FAILURE_BACKOFF_MS, MAX_LISTING_MS, nextRegularSync, nextRetry, reconcileWindow, syncTypeFor, syncWindow } from './sync-policy.js';
+import { DAY_MS, MAX_LISTING_MS, nextRegularSync, reconcileWindow, syncTypeFor, syncWindow } from './sync-policy.js';
 
 const now = new Date('2026-12-01T06:30:00Z');
 const at = (ms: number) => new Date(now.getTime() + ms);
@@ -47,24 +47,5 @@ describe('nextRegularSync', () => {
     expect(nextRegularSync(now, interval, () => 0)).toEqual(at(0.75 * interval));
     expect(nextRegularSync(now, interval, () => 1)).toEqual(at(0.9 * interval));
     expect(nextRegularSync(now, interval, () => 0.5)).toEqual(at(0.825 * interval));
-  });
-});
-
-describe('nextRetry', () => {
-  it('doubles from two minutes with each failure in a row', () => {
-    const middle = () => 0.5;
-    expect(nextRetry(now, 1, middle)).toEqual(at(2 * 60_000));
-    expect(nextRetry(now, 2, middle)).toEqual(at(4 * 60_000));
-    expect(nextRetry(now, 5, middle)).toEqual(at(32 * 60_000));
-  });
-
-  it('never waits more than six hours, jitter included', () => {
-    expect(nextRetry(now, 30, () => 0.5)).toEqual(at(MAX_FAILURE_BACKOFF_MS));
-    expect(nextRetry(now, 30, () => 1).getTime() - now.getTime()).toBeLessThanOrEqual(1.2 * MAX_FAILURE_BACKOFF_MS);
-  });
-
-  it('spreads retries ±20 % so failed accounts do not retry in step', () => {
-    expect(nextRetry(now, 1, () => 0)).toEqual(at(0.8 * 2 * 60_000));
-    expect(nextRetry(now, 1, () => 1)).toEqual(at(1.2 * 2 * 60_000));
   });
 });

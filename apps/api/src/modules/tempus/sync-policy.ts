@@ -1,15 +1,13 @@
 /**
  * The rules of when and what to sync, as pure functions of their inputs: the window a
  * listing covers, which kind of sync is due, and when an account is due again after a
- * success or a failure (with jitter, so a fleet does not line up).
+ * success (with jitter, so a fleet does not line up). After a failure: lib/backoff.ts.
  */
 import type { SyncType } from './types.js';
 
 export const DAY_MS = 86_400_000;
 /** A full listing reconciles what incremental syncs cannot see (deletions past their tombstones) once a day. */
 export const FULL_SYNC_EVERY_MS = DAY_MS;
-export const MAX_FAILURE_BACKOFF_MS = 6 * 3_600_000;
-const FIRST_RETRY_MS = 60_000;
 /** The longest `from`–`to` window Tempus lists. */
 export const MAX_LISTING_MS = 400 * DAY_MS;
 
@@ -45,10 +43,4 @@ export function syncTypeFor(account: { syncCursor: Date | null; lastFullSyncAt: 
 /** Due again before the next scheduler tick (between 75 % and 90 % of the interval), spread so a fleet does not line up. */
 export function nextRegularSync(now: Date, intervalMs: number, random: () => number): Date {
   return new Date(now.getTime() + intervalMs * (0.75 + 0.15 * random()));
-}
-
-/** Exponential backoff after the `failures`-th failure in a row: 2, 4, 8 … minutes up to 6 hours, ±20 % jitter. */
-export function nextRetry(now: Date, failures: number, random: () => number): Date {
-  const base = Math.min(FIRST_RETRY_MS * 2 ** failures, MAX_FAILURE_BACKOFF_MS);
-  return new Date(now.getTime() + base * (0.8 + 0.4 * random()));
 }

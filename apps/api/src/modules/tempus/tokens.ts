@@ -9,7 +9,7 @@ import type { TempusApi } from './client.js';
 import type { TempusMetrics } from './metrics.js';
 import * as tokensRepo from './repository/account-tokens.js';
 import type { AccessTokens, SyncUsage } from './sync-engine.js';
-import type { TokenCipher } from './token-crypto.js';
+import type { TokenCipher } from '../../lib/token-cipher.js';
 import { TempusError } from './types.js';
 
 /** A token closer than this to its expiry is refreshed before use. */

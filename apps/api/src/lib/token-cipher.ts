@@ -1,10 +1,11 @@
 /**
- * Encrypts Tempus tokens at rest with AES-256-GCM. Each ciphertext names the key version
- * that made it (`v2.<iv>.<tag>.<data>`), so keys can be rotated: old versions still
- * decrypt, new writes use the current key.
+ * Encrypts secrets at rest (Tempus tokens, the PKCE verifier) with AES-256-GCM under the
+ * keys of TEMPUS_TOKEN_ENCRYPTION_KEY. Each ciphertext names the key version that made it
+ * (`v2.<iv>.<tag>.<data>`), so keys can be rotated: old versions still decrypt, new writes
+ * use the current key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { EncryptionKey } from '../../config.js';
+import type { EncryptionKey } from '../config.js';
 
 export interface TokenCipher {
   encrypt(plain: string): string;

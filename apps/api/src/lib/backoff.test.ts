@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_FAILURE_BACKOFF_MS, nextRetry } from './backoff.js';
+
+const now = new Date('2026-12-01T06:30:00Z');
+const at = (ms: number) => new Date(now.getTime() + ms);
+
+describe('nextRetry', () => {
+  it('doubles from two minutes with each failure in a row', () => {
+    const middle = () => 0.5;
+    expect(nextRetry(now, 1, middle)).toEqual(at(2 * 60_000));
+    expect(nextRetry(now, 2, middle)).toEqual(at(4 * 60_000));
+    expect(nextRetry(now, 5, middle)).toEqual(at(32 * 60_000));
+  });
+
+  it('never waits more than six hours, jitter included', () => {
+    expect(nextRetry(now, 30, () => 0.5)).toEqual(at(MAX_FAILURE_BACKOFF_MS));
+    expect(nextRetry(now, 30, () => 1).getTime() - now.getTime()).toBeLessThanOrEqual(1.2 * MAX_FAILURE_BACKOFF_MS);
+  });
+
+  it('spreads retries ±20 % so failed accounts do not retry in step', () => {
+    expect(nextRetry(now, 1, () => 0)).toEqual(at(0.8 * 2 * 60_000));
+    expect(nextRetry(now, 1, () => 1)).toEqual(at(1.2 * 2 * 60_000));
+  });
+});
