@@ -63,14 +63,14 @@ export function createConnect({ db, api, cipher, log, clock, authorizeUrl, onCon
 
     let tokens;
     try {
-      tokens = await api.exchangeCode(query.code, cipher.decrypt(pending.codeVerifierEnc));
+      tokens = await api.exchangeCode(query.code, cipher.decrypt(pending.codeVerifierEnc), { lane: 'interactive' });
     } catch (err) {
       log.warn({ code: (err as TempusError).code }, 'Tempus code exchange failed');
       return { error: 'exchange_failed' };
     }
     let profile;
     try {
-      profile = await api.profile(tokens.accessToken);
+      profile = await api.profile(tokens.accessToken, { lane: 'interactive' });
     } catch (err) {
       log.warn({ code: (err as TempusError).code }, 'Tempus profile could not be read');
       return { error: 'profile_failed' };
