@@ -41,6 +41,7 @@ const envSchema = z.object({
   EVENT_STREAMS_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(1_000),
   EVENT_STREAM_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(25),
   HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(30),
+  METRICS_AND_DOCS_PUBLIC: bool.optional(),
   ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TEMPUS_ENABLED: bool.default(true),
   TEMPUS_AUTH_URL: optionalString.pipe(z.url().optional()),
@@ -135,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     session: { secret: sessionSecret, ttlMs: e.SESSION_TTL_HOURS * 3_600_000 },
     adminToken: e.ADMIN_API_TOKEN,
+    /** GET /metrics and /docs for everyone, or only for the operator token (the default in production). */
+    metricsAndDocsPublic: e.METRICS_AND_DOCS_PUBLIC ?? !production,
     tempus: {
       enabled: e.TEMPUS_ENABLED,
       authUrl: (authUrl ?? DEV_ONLY_TEMPUS_URL).replace(/\/$/, ''),
