@@ -111,14 +111,18 @@ export interface ApiProcessOptions {
   echo?: boolean;
 }
 
-/** The API as `pnpm --filter @familyhub/api start` runs it: `tsx src/server.ts` in apps/api. */
+/**
+ * The API from its TypeScript sources (`tsx src/server.ts` in apps/api, workspace packages
+ * by their `development` export condition), in development unless `env` says otherwise.
+ */
 export function startApi(options: ApiProcessOptions): Promise<RunningProcess> {
   const origin = `http://localhost:${options.port}`;
   return startNodeProcess({
     name: 'api',
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: ['--conditions=development', '--import', 'tsx', 'src/server.ts'],
     cwd: path.join(repoRoot, 'apps/api'),
     env: {
+      NODE_ENV: 'development',
       PORT: String(options.port),
       HOST: 'localhost',
       WEB_ORIGIN: options.webOrigin,
