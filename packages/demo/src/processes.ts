@@ -27,6 +27,8 @@ export interface StartOptions {
   readyUrl: string;
   /** Print the process's output as it comes (the demo) instead of only keeping it (tests). */
   echo?: boolean;
+  /** `false`: the process gets only PATH, HOME and `env`, nothing else of this process's environment. */
+  inheritEnv?: boolean;
   timeoutMs?: number;
 }
 
@@ -35,7 +37,7 @@ const STOP_GRACE_MS = 10_000;
 export async function startNodeProcess(options: StartOptions): Promise<RunningProcess> {
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...(options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME } : process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
