@@ -1,6 +1,8 @@
 /**
  * The API's configuration: one zod schema over the environment, parsed once at start-up
- * and frozen. A bad value fails with one line naming the variable.
+ * and frozen. A bad value fails with one line naming the variable. Without NODE_ENV the
+ * API runs as production, so a deployment that forgets it still refuses to start on the
+ * public development secrets; development is chosen explicitly (`pnpm dev`, the demo).
  */
 import { fileURLToPath } from 'node:url';
 import { validate as isValidCron } from 'node-cron';
@@ -14,6 +16,9 @@ const DEV_ONLY_SESSION_SECRET = 'development-only-session-secret-not-for-product
 const DEV_ONLY_CLIENT = { id: 'familyhub-dev', secret: 'familyhub-dev-secret' };
 const DEV_ONLY_TEMPUS_URL = 'http://127.0.0.1:4010';
 const CALLBACK_PATH = '/api/tempus/callback';
+/** How every placeholder in `.env.example` starts: never accepted as a secret in production. */
+const PLACEHOLDER_PREFIX = 'replace-with-';
+const SECRET_VARIABLES = ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'] as const;
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalString = z
@@ -22,7 +27,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DATABASE_URL: optionalString.pipe(z.url().startsWith('postgres').optional()),
   PGLITE_DIR: z.string().optional(),
@@ -87,9 +92,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   // Outside development nothing falls back to the development values: each must be set.
   const development = e.NODE_ENV === 'development';
+  // Says why a variable is required when the operator never chose production.
+  const outsideDevelopment = env.NODE_ENV?.trim() ? 'outside development' : 'outside development (NODE_ENV is unset, so production)';
+  if (production) {
+    const placeholder = SECRET_VARIABLES.find((name) => e[name]?.startsWith(PLACEHOLDER_PREFIX));
+    if (placeholder) throw new ConfigError(`Invalid configuration: ${placeholder} is still the .env.example placeholder; set a real value`);
+  }
 
   const sessionSecret = e.SESSION_SECRET ?? (development ? DEV_ONLY_SESSION_SECRET : undefined);
-  if (!sessionSecret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required outside development');
+  if (!sessionSecret) throw new ConfigError(`Invalid configuration: SESSION_SECRET is required ${outsideDevelopment}`);
   if (production && sessionSecret === DEV_ONLY_SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET must not be the development default in production');
   }
@@ -101,13 +112,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const apiUrl = e.TEMPUS_API_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
   if (e.TEMPUS_ENABLED) {
     if (!encryptionKey) {
-      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required outside development');
+      throw new ConfigError(`Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required ${outsideDevelopment}`);
     }
     if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
       throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
     }
-    if (!authUrl) throw new ConfigError('Invalid configuration: TEMPUS_AUTH_URL is required outside development');
-    if (!apiUrl) throw new ConfigError('Invalid configuration: TEMPUS_API_URL is required outside development');
+    if (!authUrl) throw new ConfigError(`Invalid configuration: TEMPUS_AUTH_URL is required ${outsideDevelopment}`);
+    if (!apiUrl) throw new ConfigError(`Invalid configuration: TEMPUS_API_URL is required ${outsideDevelopment}`);
     if (!clientId) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_ID is required when TEMPUS_ENABLED=true');
     if (!clientSecret) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_SECRET is required when TEMPUS_ENABLED=true');
     if (production && clientSecret === DEV_ONLY_CLIENT.secret) {

@@ -3,19 +3,16 @@
  * Tempus simulator (in this process) with Swedish demo staff, the API with embedded
  * PostgreSQL under ./data and its scheduler, and the built web app; seeds a demo family
  * over the API and connects the first parent's Tempus through the real OAuth flow.
- * Ctrl-C stops everything.
+ * Ports come from PORT, WEB_PORT and TEMPUS_SIM_PORT (3000, 5173, 4010), the embedded
+ * database's folder from PGLITE_DIR (./data/pglite). Ctrl-C stops everything.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
 import { HttpSession } from './http-session.js';
+import { assertPortsFree, demoPorts, PortError } from './ports.js';
 import { repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
 
-const SIM_PORT = 4010;
-const API_PORT = 3000;
-const WEB_PORT = 5173;
-const API_URL = `http://localhost:${API_PORT}`;
-const WEB_URL = `http://localhost:${WEB_PORT}`;
 const DAY_MS = 86_400_000;
 /** The simulator's seed: the same demo staff (and Tempus user ids) on every run. */
 const SIM_SEED = 2026;
@@ -39,11 +36,16 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 async function main() {
+  const ports = demoPorts();
+  await assertPortsFree(ports);
+  const apiUrl = `http://localhost:${ports.api}`;
+  const webUrl = `http://localhost:${ports.web}`;
+  const pgliteDir = process.env.PGLITE_DIR || path.join(repoRoot, 'data/pglite');
   const client = { clientId: 'familyhub-dev', clientSecret: randomBytes(24).toString('base64url') };
   sim = await startTempusSim({
-    port: SIM_PORT,
+    port: ports.sim,
     control: true,
-    clients: [{ ...client, redirectUris: [`${API_URL}/api/tempus/callback`] }],
+    clients: [{ ...client, redirectUris: [`${apiUrl}/api/tempus/callback`] }],
   });
   const now = sim.clock.now().getTime();
   const staff = sim.seed({ users: 3, seed: SIM_SEED, from: new Date(now - 30 * DAY_MS), to: new Date(now + 60 * DAY_MS) });
@@ -53,14 +55,14 @@ async function main() {
 
   const [api, web] = await Promise.all([
     startApi({
-      port: API_PORT,
-      webOrigin: WEB_URL,
+      port: ports.api,
+      webOrigin: webUrl,
       tempus: { url: sim.url, ...client },
-      pgliteDir: path.join(repoRoot, 'data/pglite'),
+      pgliteDir,
       env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn' },
       echo: true,
     }),
-    startWeb({ port: WEB_PORT, apiUrl: API_URL, echo: true }),
+    startWeb({ port: ports.web, apiUrl, echo: true }),
   ]);
   children.push(api, web);
 
@@ -69,7 +71,7 @@ async function main() {
   const partner = { email: 'partner@familjehubben.se', password: DEMO_PASSWORD, name: second.name };
   const child = { email: 'barn@familjehubben.se', password: DEMO_PASSWORD, name: 'Elsa' };
 
-  const parentSession = new HttpSession(API_URL);
+  const parentSession = new HttpSession(apiUrl);
   await parentSession.signUpOrLogIn(parent);
   const me = await parentSession.json<{ members: { email: string }[] }>('/api/me');
   for (const [member, role] of [[partner, 'parent'], [child, 'member']] as const) {
@@ -82,7 +84,7 @@ async function main() {
   await parentSession.connectTempus(first);
 
   console.log(`
-Familjehubben is running: ${WEB_URL}
+Familjehubben is running: ${webUrl}
 
 Sign in as
   parent:        ${parent.email} / ${DEMO_PASSWORD}  (${parent.name}, Tempus connected)
@@ -92,11 +94,12 @@ Sign in as
 On the Tempus consent page the second parent can use
   ${second.email} / ${second.password}
 
-The API is at ${API_URL}, the Tempus simulator at ${sim.url}. Data lives in ./data.
+The API is at ${apiUrl}, the Tempus simulator at ${sim.url}. Data lives in ${pgliteDir}.
 Press Ctrl-C to stop.`);
 }
 
 main().catch(async (err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  if (err instanceof PortError) console.error(`The demo did not start: ${err.message}`);
+  else console.error(err instanceof Error ? err.message : err);
   await stop(1);
 });

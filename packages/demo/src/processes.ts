@@ -27,6 +27,8 @@ export interface StartOptions {
   readyUrl: string;
   /** Print the process's output as it comes (the demo) instead of only keeping it (tests). */
   echo?: boolean;
+  /** `false`: the process gets only PATH, HOME and `env`, nothing else of this process's environment. */
+  inheritEnv?: boolean;
   timeoutMs?: number;
 }
 
@@ -35,7 +37,7 @@ const STOP_GRACE_MS = 10_000;
 export async function startNodeProcess(options: StartOptions): Promise<RunningProcess> {
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...(options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME } : process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -111,14 +113,18 @@ export interface ApiProcessOptions {
   echo?: boolean;
 }
 
-/** The API as `pnpm --filter @familyhub/api start` runs it: `tsx src/server.ts` in apps/api. */
+/**
+ * The API from its TypeScript sources (`tsx src/server.ts` in apps/api, workspace packages
+ * by their `development` export condition), in development unless `env` says otherwise.
+ */
 export function startApi(options: ApiProcessOptions): Promise<RunningProcess> {
   const origin = `http://localhost:${options.port}`;
   return startNodeProcess({
     name: 'api',
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: ['--conditions=development', '--import', 'tsx', 'src/server.ts'],
     cwd: path.join(repoRoot, 'apps/api'),
     env: {
+      NODE_ENV: 'development',
       PORT: String(options.port),
       HOST: 'localhost',
       WEB_ORIGIN: options.webOrigin,

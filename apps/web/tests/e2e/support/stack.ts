@@ -38,7 +38,8 @@ async function adminQuery(url: string, sql: string) {
   }
 }
 
-async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
+/** A database of its own: created from TEST_DATABASE_URL when set, embedded PGlite in a temporary folder otherwise. */
+export async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
     const name = `e2e_${randomBytes(6).toString('hex')}`;
@@ -96,11 +97,7 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
   const web = await startWeb({ port: webPort, apiUrl });
   cleanups.push(() => web.stop());
 
-  // No skipping: without Debian's Chromium the browser tests fail here.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
 
   return {
@@ -115,6 +112,14 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
       return { context, page };
     },
   };
+}
+
+/** Debian's Chromium, headless. No skipping: without it the browser tests fail here. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }
 
 /**
