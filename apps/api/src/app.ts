@@ -11,6 +11,7 @@ import { loggerOptions } from './lib/logger.js';
 import accountsModule from './modules/accounts/plugin.js';
 import calendarModule from './modules/calendar/plugin.js';
 import healthModule from './modules/health/plugin.js';
+import subscriptionsModule, { type SubscriptionsModuleOptions } from './modules/subscriptions/plugin.js';
 import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
 import databasePlugin from './plugins/database.js';
 import docs from './plugins/docs.js';
@@ -41,6 +42,7 @@ export interface BuildOptions {
   /** Run the scheduled jobs on their cron schedules (server.ts does; tests run a job by name when they ask). */
   startScheduler?: boolean;
   tempus?: TempusModuleOptions;
+  subscriptions?: SubscriptionsModuleOptions;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -82,6 +84,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   });
   await app.register(calendarModule);
   await app.register(tempusModule, { config, ...options.tempus });
+  await app.register(subscriptionsModule, { config, ...options.subscriptions });
 
   return app;
 }

@@ -1,0 +1,112 @@
+/**
+ * One subscription sync: fetch the feed (conditionally), parse it, then apply what
+ * changed in one transaction through the calendar's synced-events door. A 304 stops after
+ * the fetch: nothing is parsed, read or written. An unchanged feed is parsed and compared
+ * but writes nothing. The feed is the whole truth for the window: an event of the
+ * subscription in the window that the feed no longer holds is removed; what lies before
+ * the window stays as history.
+ */
+import type { Tx } from '../../db/client.js';
+import type { StoredSyncedEvent, SyncedEvents } from '../calendar/synced-events.js';
+import type { FeedFetcher, Validators } from './feed-fetcher.js';
+import { parseFeed, type Occurrence, type ParsedFeed, type Window } from './ical-occurrences.js';
+import * as syncLogRepo from './repository/sync-log.js';
+
+const DAY_MS = 86_400_000;
+export const WINDOW_PAST_DAYS = 30;
+export const WINDOW_FUTURE_DAYS = 365;
+
+export function syncWindow(now: Date): Window {
+  return { from: new Date(now.getTime() - WINDOW_PAST_DAYS * DAY_MS), to: new Date(now.getTime() + WINDOW_FUTURE_DAYS * DAY_MS) };
+}
+
+export type FeedRead = { kind: 'not_modified' } | { kind: 'parsed'; feed: ParsedFeed; validators: Validators; window: Window };
+
+export interface ApplyCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface SubscriptionRef {
+  id: string;
+  familyId: string;
+  userId: string;
+}
+
+export interface SyncEngineDeps {
+  fetcher: FeedFetcher;
+  calendar: Pick<SyncedEvents, 'read' | 'apply'>;
+  /** The parser (tests count its calls). */
+  parse?: typeof parseFeed;
+}
+
+export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncEngineDeps) {
+  /** Fetches and parses the feed; `validators` make the request conditional. */
+  async function read(url: URL, validators: Validators, now: Date): Promise<FeedRead> {
+    const answer = await fetcher.fetch(url, validators);
+    if (answer.kind === 'not_modified') return answer;
+    const window = syncWindow(now);
+    return { kind: 'parsed', feed: parse(answer.body, window), validators: { etag: answer.etag, lastModified: answer.lastModified }, window };
+  }
+
+  /** Writes what changed in the caller's transaction and records it in the audit trail. */
+  async function apply(tx: Tx, subscription: SubscriptionRef, syncId: string, occurrences: Occurrence[], window: Window, now: Date): Promise<ApplyCounts> {
+    const source = { kind: 'ics' as const, id: subscription.id };
+    const existing = new Map<string, StoredSyncedEvent>();
+    for (const e of await calendar.read(tx, source)) existing.set(e.externalId, e);
+
+    const upserts: Occurrence[] = [];
+    const audit: syncLogRepo.AuditRow[] = [];
+    let created = 0;
+    for (const occurrence of occurrences) {
+      const current = existing.get(occurrence.externalId);
+      if (current && sameContent(current, occurrence)) continue;
+      upserts.push(occurrence);
+      if (!current) created++;
+      audit.push({
+        externalId: occurrence.externalId,
+        action: current ? 'updated' : 'created',
+        before: current ? auditJson(current) : null,
+        after: auditJson(occurrence),
+        eventId: current?.id ?? null,
+      });
+    }
+
+    const seen = new Set(occurrences.map((o) => o.externalId));
+    const removals = [...existing.values()].filter((e) => !seen.has(e.externalId) && e.startAt < window.to && e.endAt > window.from);
+    for (const e of removals) audit.push({ externalId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+
+    if (upserts.length === 0 && removals.length === 0) return { fetched: occurrences.length, created: 0, updated: 0, deleted: 0 };
+    const owner = { familyId: subscription.familyId, ownerUserId: subscription.userId };
+    const eventIds = await calendar.apply(tx, source, owner, { upserts, deleteIds: removals.map((e) => e.id) }, now);
+    await syncLogRepo.insertAudit(
+      tx,
+      syncId,
+      subscription.id,
+      audit.map((a) => ({ ...a, eventId: a.eventId ?? eventIds.get(a.externalId) ?? null })),
+    );
+    return { fetched: occurrences.length, created, updated: upserts.length - created, deleted: removals.length };
+  }
+
+  return { read, apply };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;
+
+function sameContent(a: StoredSyncedEvent, b: Occurrence): boolean {
+  return (
+    a.title === b.title &&
+    a.startAt.getTime() === b.startAt.getTime() &&
+    a.endAt.getTime() === b.endAt.getTime() &&
+    a.allDay === b.allDay &&
+    a.status === b.status &&
+    a.location === b.location &&
+    a.note === b.note
+  );
+}
+
+function auditJson(e: Omit<Occurrence, 'externalId'>) {
+  return { title: e.title, startAt: e.startAt.toISOString(), endAt: e.endAt.toISOString(), allDay: e.allDay ?? false, status: e.status, location: e.location, note: e.note };
+}
