@@ -10,6 +10,7 @@ import type { Database } from './db/client.js';
 import { loggerOptions } from './lib/logger.js';
 import accountsModule from './modules/accounts/plugin.js';
 import calendarModule from './modules/calendar/plugin.js';
+import feedModule, { type FeedModuleOptions } from './modules/feed/plugin.js';
 import healthModule from './modules/health/plugin.js';
 import subscriptionsModule, { type SubscriptionsModuleOptions } from './modules/subscriptions/plugin.js';
 import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
@@ -43,6 +44,7 @@ export interface BuildOptions {
   startScheduler?: boolean;
   tempus?: TempusModuleOptions;
   subscriptions?: SubscriptionsModuleOptions;
+  feed?: FeedModuleOptions;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -85,6 +87,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(calendarModule);
   await app.register(tempusModule, { config, ...options.tempus });
   await app.register(subscriptionsModule, { config, ...options.subscriptions });
+  await app.register(feedModule, { config, ...options.feed });
 
   return app;
 }

@@ -113,3 +113,21 @@ export async function deleteManualEvent(db: DbOrTx, familyId: string, id: string
     .delete(calendarEvents)
     .where(and(eq(calendarEvents.familyId, familyId), eq(calendarEvents.id, id), eq(calendarEvents.editable, true)));
 }
+
+/**
+ * What the family's events in a range look like, in one cheap aggregate: how many there
+ * are, a sum of a hash of each event's id and last change, and the members' names (shown
+ * in titles). Any added, removed or changed event, or a renamed member, changes it with
+ * overwhelming likelihood; the feed uses it as its ETag without reading the events.
+ */
+export async function eventsFingerprint(db: DbOrTx, familyId: string, from: Date, to: Date): Promise<string> {
+  const result = await db.execute(sql`
+    select count(*)::int as "n",
+           coalesce(sum(hashtextextended(${e.id}::text || ${e.updatedAt}::text, 0)), 0)::text as "sum",
+           (select string_agg(${users.id}::text || ':' || ${users.name}, ',' order by ${users.id})
+              from ${users} where ${users.familyId} = ${familyId}) as "members"
+    from ${e}
+    where ${e.familyId} = ${familyId} and ${e.startAt} < ${to.toISOString()} and ${e.endAt} > ${from.toISOString()}`);
+  const [row] = rowsOf<{ n: number; sum: string; members: string | null }>(result);
+  return `${row!.n}.${row!.sum}.${row!.members ?? ''}`;
+}
