@@ -8,7 +8,7 @@ import { startFeedServer } from './support/feed-server.js';
 // Subscriptions through the API, against a feed server on 127.0.0.1, on a fixed clock so
 // the hand-dated fixtures fall in the window.
 const NOW = new Date('2026-03-20T12:00:00Z');
-const ctx = await createContext({ env: { ICS_ALLOW_PRIVATE_HOSTS: 'true' }, subscriptions: { clock: () => NOW } });
+const ctx = await createContext({ env: { ICS_ALLOW_PRIVATE_HOSTS: 'true' }, subscriptions: { clock: () => NOW, manualSyncsPerMinute: 1_000 } });
 const feeds = await startFeedServer();
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/ics/${name}.ics`, import.meta.url), 'utf8');
 const SHIFTS = fixture('shift-app');

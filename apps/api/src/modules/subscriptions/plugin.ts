@@ -33,6 +33,8 @@ export interface SubscriptionsModuleOptions {
   /** DNS and socket seams of the fetcher: tests answer for made-up public hosts without any network. */
   resolve?: Resolver;
   route?: Router;
+  /** Manual syncs allowed per subscription and minute (tests that sync in loops raise it). */
+  manualSyncsPerMinute?: number;
 }
 
 export default fp<SubscriptionsModuleOptions & { config: Config }>(
@@ -89,7 +91,7 @@ export default fp<SubscriptionsModuleOptions & { config: Config }>(
       clock,
       random: Math.random,
       syncIntervalMs: settings.syncIntervalMs,
-      manualSyncLimit: perKeyLimit(MANUAL_SYNCS_PER_MINUTE),
+      manualSyncLimit: perKeyLimit(opts.manualSyncsPerMinute ?? MANUAL_SYNCS_PER_MINUTE),
       createLimit: perKeyLimit(NEW_SUBSCRIPTIONS_PER_MINUTE),
     });
     app.decorate('subscriptions', { service });
