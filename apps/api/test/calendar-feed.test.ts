@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import nodeIcal from 'node-ical';
+import nodeIcal, { type VEvent } from 'node-ical';
 import { describe, expect, it } from 'vitest';
 import { calendarFeeds } from '../src/db/schema.js';
 import { feedRange } from '../src/modules/feed/service.js';
@@ -132,7 +132,7 @@ describe('the family calendar out', () => {
     expect(res.text).toContain('TZID:Europe/Stockholm');
     expect(res.text.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
 
-    const parsed = Object.values(nodeIcal.sync.parseICS(res.text)).filter((c) => c.type === 'VEVENT') as nodeIcal.VEvent[];
+    const parsed = Object.values(nodeIcal.sync.parseICS(res.text)).filter((c): c is VEvent => c?.type === 'VEVENT');
     const got = parsed.map((v) => {
       const allDay = v.datetype === 'date';
       return {
