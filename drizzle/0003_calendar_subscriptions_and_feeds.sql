@@ -21,6 +21,7 @@ CREATE TABLE "calendar_subscriptions" (
 	"sync_enabled" boolean DEFAULT true NOT NULL,
 	"etag" text,
 	"last_modified" text,
+	"content_key" text,
 	"last_sync_at" timestamp with time zone,
 	"last_success_at" timestamp with time zone,
 	"next_sync_at" timestamp with time zone,

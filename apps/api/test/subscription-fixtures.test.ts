@@ -7,7 +7,7 @@ import { syncWindow } from '../src/modules/subscriptions/sync-engine.js';
 // in UTC, worked out from the file's wall times and Stockholm's (or Paris's) offsets, with
 // the DST changes of 2026-03-29 and 2026-10-25 in between.
 const NOW = new Date('2026-03-20T12:00:00Z');
-const WINDOW = syncWindow(NOW); // 2026-02-18T12:00Z … 2027-03-20T12:00Z
+const WINDOW = syncWindow(NOW); // 2026-02-18T00:00Z … 2027-03-21T00:00Z
 const read = (name: string) => readFileSync(new URL(`./fixtures/ics/${name}.ics`, import.meta.url), 'utf8');
 
 type Expected = [externalId: string, start: string, end: string, allDay: boolean, status: string, title: string, location: string | null, note: string | null];

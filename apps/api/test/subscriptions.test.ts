@@ -113,11 +113,16 @@ describe('calendar subscriptions', () => {
     const audits = async () => (await ctx.database.db.select().from(subscriptionSyncAudit).where(eq(subscriptionSyncAudit.subscriptionId, subscription.id))).length;
     const auditBefore = await audits();
 
+    // New bytes (a new DTSTAMP) that mean the same events: parsed, compared, nothing written.
+    feeds.set(feed.path, { body: SHIFTS.replaceAll('DTSTAMP:20260318T050000Z', 'DTSTAMP:20260319T050000Z') });
     const again = await parent.client.post(`/api/calendar/subscriptions/${subscription.id}/sync`);
     expect(again.status).toBe(200);
     expect(again.body.sync).toEqual({ status: 'succeeded', notModified: false, created: 0, updated: 0, deleted: 0, error: null });
     expect(await rowVersions(subscription.id)).toEqual(before);
     expect(await audits()).toBe(auditBefore);
+    // The same bytes again the same day: not even parsed.
+    const same = await parent.client.post(`/api/calendar/subscriptions/${subscription.id}/sync`);
+    expect(same.body.sync).toMatchObject({ status: 'succeeded', notModified: true });
 
     // With validators the next sync is conditional and the server answers 304.
     feeds.set(feed.path, { body: SHIFTS, validators: true });

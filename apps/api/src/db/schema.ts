@@ -266,6 +266,8 @@ export const calendarSubscriptions = pgTable(
     /** The validators of the last good answer, sent back as If-None-Match / If-Modified-Since. */
     etag: text('etag'),
     lastModified: text('last_modified'),
+    /** A digest of the last applied answer and its window: the same bytes on the same day need no parse. */
+    contentKey: text('content_key'),
     lastSyncAt: tstz('last_sync_at'),
     lastSuccessAt: tstz('last_success_at'),
     nextSyncAt: tstz('next_sync_at'),

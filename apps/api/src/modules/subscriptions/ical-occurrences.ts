@@ -68,6 +68,7 @@ export function parseFeed(text: string, window: Window): ParsedFeed {
   }
 
   const out = new OccurrenceSet();
+  const place = new Placer();
   let truncatedSeries = 0;
   let skippedEvents = 0;
   /** One broken event is left out rather than keeping the whole feed from the calendar. */
@@ -83,14 +84,14 @@ export function parseFeed(text: string, window: Window): ParsedFeed {
     readable(() => {
       // A non-recurring event is its UID; events that share one (some exporters do) are told apart by start.
       const event = new ICAL.Event(vevent, { exceptions: [] });
-      out.add(uidOf(vevent), occurrenceOf(event, event.startDate, event.endDate), window);
+      out.add(uidOf(vevent), occurrenceOf(place, event, event.startDate, event.endDate), window);
     });
   }
   for (const [uid, vevent] of masters) {
     const related = overrides.get(uid) ?? [];
     overrides.delete(uid);
     readable(() => {
-      if (!expandSeries(uid, new ICAL.Event(vevent, { exceptions: related }), window, out)) truncatedSeries++;
+      if (!expandSeries(place, uid, new ICAL.Event(vevent, { exceptions: related }), window, out)) truncatedSeries++;
     });
   }
   // Overridden instances whose series is not in the feed still are events of their own.
@@ -98,7 +99,7 @@ export function parseFeed(text: string, window: Window): ParsedFeed {
     for (const vevent of list) {
       readable(() => {
         const event = new ICAL.Event(vevent, { exceptions: [] });
-        out.add(`${uid}#${recurrenceKey(event.recurrenceId)}`, occurrenceOf(event, event.startDate, event.endDate), window, true);
+        out.add(`${uid}#${recurrenceKey(place, event.recurrenceId)}`, occurrenceOf(place, event, event.startDate, event.endDate), window, true);
       });
     }
   }
@@ -111,29 +112,40 @@ export function parseFeed(text: string, window: Window): ParsedFeed {
 }
 
 /** Adds the series' occurrences in the window; false when the rule was too dense to expand to the end. */
-function expandSeries(uid: string, event: ICalEvent, window: Window, out: OccurrenceSet): boolean {
+function expandSeries(place: Placer, uid: string, event: ICalEvent, window: Window, out: OccurrenceSet): boolean {
   const placed = new Set<ICalEvent>();
-  const place = (instant: ICalTime) => {
+  const startTzid = tzidOf(event.component, 'dtstart');
+  // Without overridden instances every occurrence is the series itself, lasting its duration:
+  // ical.js's per-occurrence lookup of exceptions (a zone conversion each) is skipped then.
+  const plain = Object.keys(event.exceptions).length === 0 && event.rangeExceptions.length === 0;
+  const duration = event.duration;
+  const add = (instant: ICalTime) => {
+    if (plain) {
+      const end = instant.clone();
+      end.addDuration(duration);
+      out.add(`${uid}#${recurrenceKey(place, instant)}`, occurrenceOf(place, event, instant, end), window, true);
+      return;
+    }
     const details = event.getOccurrenceDetails(instant);
     placed.add(details.item);
-    out.add(`${uid}#${recurrenceKey(details.recurrenceId)}`, occurrenceOf(details.item, details.startDate, details.endDate), window, true);
+    out.add(`${uid}#${recurrenceKey(place, details.recurrenceId)}`, occurrenceOf(place, details.item, details.startDate, details.endDate), window, true);
   };
   // DTSTART is always the first instance (RFC 5545 3.8.5.2), but ical.js's expansion of a
   // series with RDATE and no RRULE starts at the first RDATE instead.
   const start = event.startDate;
-  if (!event.component.hasProperty('rrule') && !excluded(event.component, start)) place(start);
+  if (!event.component.hasProperty('rrule') && !excluded(event.component, start)) add(start);
   const iterator = event.iterator();
   let steps = 0;
   for (let next = iterator.next(); next; next = iterator.next()) {
     if (++steps > MAX_ITERATIONS_PER_SERIES) return false;
-    place(next);
+    add(next);
     // Instances come in order of their recurrence instant; past the window none can overlap it
     // (an instance moved into the window from beyond it is added below).
-    if (instantOf(next, tzidOf(event.component, 'dtstart')) >= window.to) break;
+    if (place.instantOf(next, startTzid) >= window.to) break;
   }
   for (const exception of Object.values(event.exceptions)) {
     if (placed.has(exception)) continue;
-    out.add(`${uid}#${recurrenceKey(exception.recurrenceId)}`, occurrenceOf(exception, exception.startDate, exception.endDate), window, true);
+    out.add(`${uid}#${recurrenceKey(place, exception.recurrenceId)}`, occurrenceOf(place, exception, exception.startDate, exception.endDate), window, true);
   }
   return true;
 }
@@ -146,11 +158,11 @@ function excluded(component: ICalComponent, instant: ICalTime): boolean {
 }
 
 /** The calendar event for one occurrence of `item` (the series, or the instance that overrides it). */
-function occurrenceOf(item: ICalEvent, start: ICalTime, end: ICalTime): Omit<Occurrence, 'externalId'> {
+function occurrenceOf(place: Placer, item: ICalEvent, start: ICalTime, end: ICalTime): Omit<Occurrence, 'externalId'> {
   const component = item.component;
   const allDay = start.isDate;
-  const startAt = instantOf(start, tzidOf(component, 'dtstart'));
-  let endAt = instantOf(end, tzidOf(component, component.hasProperty('dtend') ? 'dtend' : 'dtstart'));
+  const startAt = place.instantOf(start, tzidOf(component, 'dtstart'));
+  let endAt = place.instantOf(end, tzidOf(component, component.hasProperty('dtend') ? 'dtend' : 'dtstart'));
   if (endAt < startAt) endAt = startAt;
   const status = String(component.getFirstPropertyValue('status') ?? '').toUpperCase();
   return {
@@ -170,24 +182,40 @@ function tzidOf(component: ICalComponent, property: string): string | undefined 
 }
 
 /**
- * The instant of a time: a whole day starts at midnight in the family's zone; UTC and
- * times in a zone the file defines are ical.js's; a TZID the file does not define, and a
- * floating time, are placed by time-zones.ts.
+ * Places times on the time line: a whole day starts at midnight in the family's zone; UTC
+ * and times in a zone the file defines are ical.js's; a TZID the file does not define, and
+ * a floating time, are placed by time-zones.ts. A feed repeats the same few wall times
+ * thousands of times, so each zone's offset at a wall-clock minute is worked out once.
  */
-function instantOf(time: ICalTime, tzid: string | undefined): Date {
-  const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
-  if (time.isDate) return instantInZone({ ...wall, hour: 0, minute: 0, second: 0 }, FAMILY_TIME_ZONE);
-  const zone = time.zone;
-  if (zone && zone !== ICAL.Timezone.localTimezone) return new Date(time.toUnixTime() * 1000);
-  return instantInZone(wall, (tzid && ianaZoneOf(tzid)) ?? FAMILY_TIME_ZONE);
+class Placer {
+  private readonly offsets = new Map<string, number>();
+
+  instantOf(time: ICalTime, tzid: string | undefined): Date {
+    const wallMs = Date.UTC(time.year, time.month - 1, time.day, time.isDate ? 0 : time.hour, time.isDate ? 0 : time.minute, time.isDate ? 0 : time.second);
+    const zone = time.zone;
+    if (!time.isDate && zone === ICAL.Timezone.utcTimezone) return new Date(wallMs);
+    const defined = !time.isDate && zone !== undefined && zone !== ICAL.Timezone.localTimezone;
+    const zoneName = time.isDate ? FAMILY_TIME_ZONE : defined ? `vtimezone:${zone.tzid}` : ((tzid && ianaZoneOf(tzid)) ?? FAMILY_TIME_ZONE);
+    const key = `${zoneName}|${wallMs - time.second * 1000}`;
+    let offset = this.offsets.get(key);
+    if (offset === undefined) {
+      const minute = time.clone();
+      minute.second = 0;
+      const instant = defined
+        ? minute.toUnixTime() * 1000
+        : instantInZone({ year: time.year, month: time.month, day: time.day, hour: minute.hour, minute: minute.minute, second: 0 }, zoneName).getTime();
+      offset = wallMs - time.second * 1000 - instant;
+      this.offsets.set(key, offset);
+    }
+    return new Date(wallMs - offset);
+  }
 }
 
 /** A recurrence instant as text that does not depend on how the file wrote its zone. */
-function recurrenceKey(time: ICalTime | null): string {
+function recurrenceKey(place: Placer, time: ICalTime | null): string {
   if (!time) return 'none';
   if (time.isDate) return time.toICALString();
-  const instant = instantOf(time, undefined);
-  return instant.toISOString().replace(/[-:]|\.\d{3}/g, '');
+  return place.instantOf(time, undefined).toISOString().replace(/[-:]|\.\d{3}/g, '');
 }
 
 function uidOf(vevent: ICalComponent): string {

@@ -95,7 +95,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
     const startedAt = clock();
     let read;
     try {
-      read = await engine.read(url, { etag: null, lastModified: null }, startedAt);
+      read = await engine.read(url, { etag: null, lastModified: null, contentKey: null }, startedAt);
     } catch (err) {
       if (!(err instanceof FeedError)) throw err;
       log.info({ host: url.host, code: err.code }, 'subscription refused: its feed could not be read');
@@ -113,6 +113,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
         urlHost: url.host,
         etag: parsed.validators.etag,
         lastModified: parsed.validators.lastModified,
+        contentKey: parsed.contentKey,
         now,
         nextSyncAt: nextRegularSync(now, deps.syncIntervalMs, random),
       });

@@ -1,11 +1,13 @@
 /**
  * One subscription sync: fetch the feed (conditionally), parse it, then apply what
  * changed in one transaction through the calendar's synced-events door. A 304 stops after
- * the fetch: nothing is parsed, read or written. An unchanged feed is parsed and compared
- * but writes nothing. The feed is the whole truth for the window: an event of the
+ * the fetch: nothing is parsed, read or written; so do the very bytes applied before, on
+ * the same day (many feed hosts send no validators). A feed that changed only outside
+ * the window is parsed and compared but writes nothing. The feed is the whole truth for the window: an event of the
  * subscription in the window that the feed no longer holds is removed; what lies before
  * the window stays as history.
  */
+import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
 import type { StoredSyncedEvent, SyncedEvents } from '../calendar/synced-events.js';
 import type { FeedFetcher, Validators } from './feed-fetcher.js';
@@ -16,11 +18,24 @@ const DAY_MS = 86_400_000;
 export const WINDOW_PAST_DAYS = 30;
 export const WINDOW_FUTURE_DAYS = 365;
 
+/**
+ * The window of a sync: from 30 days before the start of today (UTC) to 365 days after the
+ * end of it, so it covers 30 days back and 365 ahead of any moment of the day, and the same
+ * feed read twice in a day gives the same events.
+ */
 export function syncWindow(now: Date): Window {
-  return { from: new Date(now.getTime() - WINDOW_PAST_DAYS * DAY_MS), to: new Date(now.getTime() + WINDOW_FUTURE_DAYS * DAY_MS) };
+  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return { from: new Date(day - WINDOW_PAST_DAYS * DAY_MS), to: new Date(day + (WINDOW_FUTURE_DAYS + 1) * DAY_MS) };
 }
 
-export type FeedRead = { kind: 'not_modified' } | { kind: 'parsed'; feed: ParsedFeed; validators: Validators; window: Window };
+/** What the last applied answer was: its digest and its window. */
+function contentKeyOf(body: string, window: Window): string {
+  return `${createHash('sha256').update(body).digest('base64url')}|${window.from.toISOString()}`;
+}
+
+export type FeedRead =
+  | { kind: 'not_modified' }
+  | { kind: 'parsed'; feed: ParsedFeed; validators: Validators; window: Window; contentKey: string };
 
 export interface ApplyCounts {
   fetched: number;
@@ -43,12 +58,17 @@ export interface SyncEngineDeps {
 }
 
 export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncEngineDeps) {
-  /** Fetches and parses the feed; `validators` make the request conditional. */
-  async function read(url: URL, validators: Validators, now: Date): Promise<FeedRead> {
-    const answer = await fetcher.fetch(url, validators);
+  /**
+   * Fetches and parses the feed; `last` (what the previous good sync stored) makes the
+   * request conditional and lets the same bytes on the same day go unparsed.
+   */
+  async function read(url: URL, last: Validators & { contentKey: string | null }, now: Date): Promise<FeedRead> {
+    const answer = await fetcher.fetch(url, last);
     if (answer.kind === 'not_modified') return answer;
     const window = syncWindow(now);
-    return { kind: 'parsed', feed: parse(answer.body, window), validators: { etag: answer.etag, lastModified: answer.lastModified }, window };
+    const contentKey = contentKeyOf(answer.body, window);
+    if (contentKey === last.contentKey) return { kind: 'not_modified' };
+    return { kind: 'parsed', feed: parse(answer.body, window), validators: { etag: answer.etag, lastModified: answer.lastModified }, window, contentKey };
   }
 
   /** Writes what changed in the caller's transaction and records it in the audit trail. */

@@ -89,7 +89,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
             return { status: 'succeeded', notModified: true, created: 0, updated: 0, deleted: 0, error: null };
           }
           const counts = await engine.apply(tx, subscription, syncId, read.feed.occurrences, read.window, now);
-          await subscriptionsRepo.recordSyncSuccess(tx, id, { now, nextSyncAt, validators: read.validators });
+          await subscriptionsRepo.recordSyncSuccess(tx, id, { now, nextSyncAt, validators: { ...read.validators, contentKey: read.contentKey } });
           await syncLogRepo.finishSyncLog(tx, syncId, succeeded(now, counts, false));
           return { status: 'succeeded', notModified: false, created: counts.created, updated: counts.updated, deleted: counts.deleted, error: null };
         });

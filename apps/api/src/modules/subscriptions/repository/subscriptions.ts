@@ -18,6 +18,7 @@ export const subscriptionColumns = {
   syncEnabled: s.syncEnabled,
   etag: s.etag,
   lastModified: s.lastModified,
+  contentKey: s.contentKey,
   lastSyncAt: s.lastSyncAt,
   lastSuccessAt: s.lastSuccessAt,
   nextSyncAt: s.nextSyncAt,
@@ -30,7 +31,18 @@ export type SubscriptionRow = Awaited<ReturnType<typeof findSubscriptionById>> &
 
 export async function insertSubscription(
   db: DbOrTx,
-  values: { familyId: string; userId: string; name: string; urlEnc: string; urlHost: string; etag: string | null; lastModified: string | null; now: Date; nextSyncAt: Date },
+  values: {
+    familyId: string;
+    userId: string;
+    name: string;
+    urlEnc: string;
+    urlHost: string;
+    etag: string | null;
+    lastModified: string | null;
+    contentKey: string;
+    now: Date;
+    nextSyncAt: Date;
+  },
 ) {
   const { now, ...rest } = values;
   const [row] = await db
@@ -87,7 +99,7 @@ export async function deleteSubscription(db: DbOrTx, familyId: string, id: strin
 export async function recordSyncSuccess(
   db: DbOrTx,
   id: string,
-  values: { now: Date; nextSyncAt: Date; validators?: { etag: string | null; lastModified: string | null } },
+  values: { now: Date; nextSyncAt: Date; validators?: { etag: string | null; lastModified: string | null; contentKey: string } },
 ) {
   await db
     .update(s)
@@ -95,7 +107,7 @@ export async function recordSyncSuccess(
       lastSyncAt: values.now,
       lastSuccessAt: values.now,
       nextSyncAt: values.nextSyncAt,
-      ...(values.validators && { etag: values.validators.etag, lastModified: values.validators.lastModified }),
+      ...(values.validators && { etag: values.validators.etag, lastModified: values.validators.lastModified, contentKey: values.validators.contentKey }),
       consecutiveFailures: 0,
       lastErrorCode: null,
       lastErrorMessage: null,
