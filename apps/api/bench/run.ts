@@ -1,5 +1,6 @@
 /**
- * `pnpm bench`: the performance benchmarks of the API's Tempus integration and calendar.
+ * `pnpm bench`: the performance benchmarks of the API's Tempus integration, calendar,
+ * calendar subscriptions and calendar feed.
  * Each runs the real API code against real PostgreSQL and the Tempus simulator over HTTP,
  * prints its figures against their floors and targets, and writes
  * `bench/results/<name>.json`. See bench/README.md.
@@ -18,13 +19,24 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApplyThroughput } from './benchmarks/apply-throughput.js';
 import { runCalendarRead } from './benchmarks/calendar-read.js';
+import { runFeedOut } from './benchmarks/feed-out.js';
 import { runFleetBenchmarks } from './benchmarks/fleet.js';
 import { runMultiInstance } from './benchmarks/multi-instance.js';
 import { runRequestsPerSync } from './benchmarks/requests-per-sync.js';
+import { runSubscriptionApply } from './benchmarks/subscription-apply.js';
 import { adminUrl, serverVersion } from './lib/database.js';
 import { environment, markdownTable, textTable, writeResult, type BenchResult, type RunContext } from './lib/report.js';
 
-const BENCHMARKS = ['fleet-sync', 'quiet-incremental', 'requests-per-sync', 'apply-throughput', 'calendar-read', 'multi-instance'] as const;
+const BENCHMARKS = [
+  'fleet-sync',
+  'quiet-incremental',
+  'requests-per-sync',
+  'apply-throughput',
+  'calendar-read',
+  'multi-instance',
+  'subscription-apply',
+  'feed-out',
+] as const;
 type Name = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -111,6 +123,8 @@ await stage(['fleet-sync', 'quiet-incremental'], () =>
   runFleetBenchmarks(ctx, { fleet: selected.has('fleet-sync'), quiet: selected.has('quiet-incremental') }),
 );
 await stage(['multi-instance'], async () => [await runMultiInstance(ctx)]);
+await stage(['subscription-apply'], async () => [await runSubscriptionApply(ctx)]);
+await stage(['feed-out'], async () => [await runFeedOut(ctx)]);
 
 const figures = all.flatMap((r) => r.figures);
 console.log(`\n=== Summary (${ctx.command}, ${((performance.now() - started) / 60_000).toFixed(1)} min) ===\n`);
