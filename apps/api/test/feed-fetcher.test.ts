@@ -90,44 +90,42 @@ describe('the feed fetcher', () => {
   });
 });
 
+/** A sync engine over the real fetcher whose parses are counted. */
+function countingEngine() {
+  const counter = { parses: 0 };
+  const engine = createSyncEngine({
+    fetcher: createFeedFetcher({ allowPrivateHosts: true }),
+    calendar: syncedEvents,
+    parse: (text, window) => {
+      counter.parses++;
+      return parseFeed(text, window);
+    },
+  });
+  return { engine, counter };
+}
+
 describe('a sync read', () => {
   it('parses nothing when the feed answers 304', async () => {
     feeds.set('/p.ics', { body: ICS, validators: true });
-    let parses = 0;
-    const engine = createSyncEngine({
-      fetcher: createFeedFetcher({ allowPrivateHosts: true }),
-      calendar: syncedEvents,
-      parse: (text, window) => {
-        parses++;
-        return parseFeed(text, window);
-      },
-    });
+    const { engine, counter } = countingEngine();
     const first = await engine.read(url('/p.ics'), { ...none, contentKey: null }, new Date('2026-12-01T00:00:00Z'));
     expect(first.kind).toBe('parsed');
-    expect(parses).toBe(1);
+    expect(counter.parses).toBe(1);
     if (first.kind !== 'parsed') return;
     expect(await engine.read(url('/p.ics'), { ...first.validators, contentKey: null }, new Date('2026-12-01T00:00:00Z'))).toEqual({ kind: 'not_modified' });
     expect(feeds.requests.at(-1)!.status).toBe(304);
-    expect(parses).toBe(1);
+    expect(counter.parses).toBe(1);
   });
 
   it('parses the very bytes it applied before only on another day, when the window has moved', async () => {
     feeds.set('/same.ics', { body: ICS });
-    let parses = 0;
-    const engine = createSyncEngine({
-      fetcher: createFeedFetcher({ allowPrivateHosts: true }),
-      calendar: syncedEvents,
-      parse: (text, window) => {
-        parses++;
-        return parseFeed(text, window);
-      },
-    });
+    const { engine, counter } = countingEngine();
     const first = await engine.read(url('/same.ics'), { ...none, contentKey: null }, new Date('2026-12-01T06:00:00Z'));
     if (first.kind !== 'parsed') throw new Error('expected a parse');
     const last = { ...none, contentKey: first.contentKey };
     expect(await engine.read(url('/same.ics'), last, new Date('2026-12-01T23:00:00Z'))).toEqual({ kind: 'not_modified' });
-    expect(parses).toBe(1);
+    expect(counter.parses).toBe(1);
     expect((await engine.read(url('/same.ics'), last, new Date('2026-12-02T00:30:00Z'))).kind).toBe('parsed');
-    expect(parses).toBe(2);
+    expect(counter.parses).toBe(2);
   });
 });

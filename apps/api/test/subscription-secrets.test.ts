@@ -1,8 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { calendarSubscriptions } from '../src/db/schema.js';
 import { createTokenCipher } from '../src/lib/token-cipher.js';
 import { createContext, testConfig } from './support/context.js';
+import { everyTableAsText } from './support/database-text.js';
 import { startFeedServer } from './support/feed-server.js';
 
 // A subscription URL carries its owner's token at the shift app: it is stored encrypted
@@ -14,16 +15,6 @@ const PATH = `/ical/${TOKEN}/basic.ics`;
 feeds.set(PATH, {
   body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T080000Z\r\nDTEND:20270101T160000Z\r\nSUMMARY:Dag\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
 });
-
-async function everyTableAsText(): Promise<string> {
-  const tables = await ctx.database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`);
-  let text = '';
-  for (const { tablename } of (tables as unknown as { rows: { tablename: string }[] }).rows) {
-    const rows = await ctx.database.db.execute(sql.raw(`select row_to_json(t)::text as j from "${tablename}" t`));
-    text += (rows as unknown as { rows: { j: string }[] }).rows.map((r) => r.j).join('\n');
-  }
-  return text;
-}
 
 describe('subscription URLs stay secret', () => {
   it('keeps the URL out of every response, log line and table, through subscribe, sync, failure and listing', async () => {
@@ -44,7 +35,7 @@ describe('subscription URLs stay secret', () => {
     responses.push((await parent.client.post('/api/calendar/subscriptions', { url })).text);
     responses.push((await parent.client.get('/metrics')).text);
 
-    const stored = await everyTableAsText();
+    const stored = await everyTableAsText(ctx.database);
     const logs = ctx.logs.join('\n');
     for (const where of [stored, logs, ...responses]) {
       expect(where).not.toContain(TOKEN);

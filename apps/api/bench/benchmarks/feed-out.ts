@@ -111,8 +111,8 @@ async function fillFamily(db: BenchDatabase, familyId: string, events: number) {
   await db.pool.query(
     `insert into calendar_events (family_id, owner_user_id, title, start_at, end_at, source, editable, status, location, note, subscription_id, external_id)
      select $1, $2, (array['Dag – Avd 30','Kväll – Avd 30','Natt – Avd 30'])[1 + g % 3],
-            date_trunc('hour', now()) + ((g * 389) % (394 * 24) - 28 * 24) * interval '1 hour',
-            date_trunc('hour', now()) + ((g * 389) % (394 * 24) - 28 * 24 + 8) * interval '1 hour',
+            date_trunc('hour', now()) + ((g * 389) % (388 * 24) - 28 * 24) * interval '1 hour',
+            date_trunc('hour', now()) + ((g * 389) % (388 * 24) - 28 * 24 + 8) * interval '1 hour',
             'ics', false, (case when g % 29 = 0 then 'cancelled' else 'scheduled' end)::shift_status,
             'Akademiska sjukhuset, ingång 70', null, $3, 'bench-' || g || '@feed.example'
      from generate_series(1, $4) g`,
@@ -121,8 +121,8 @@ async function fillFamily(db: BenchDatabase, familyId: string, events: number) {
   await db.pool.query(
     `insert into calendar_events (family_id, owner_user_id, title, start_at, end_at, source, editable, all_day, location, note)
      select $1, u.id, (array['Tandläkare','Fotboll; träning','Föräldramöte, klass 2B','Simskola'])[1 + g % 4],
-            date_trunc('hour', now()) + ((g * 211) % (394 * 24) - 28 * 24) * interval '1 hour',
-            date_trunc('hour', now()) + ((g * 211) % (394 * 24) - 28 * 24 + 2) * interval '1 hour',
+            date_trunc('hour', now()) + ((g * 211) % (388 * 24) - 28 * 24) * interval '1 hour',
+            date_trunc('hour', now()) + ((g * 211) % (388 * 24) - 28 * 24 + 2) * interval '1 hour',
             'manual', true, false, case when g % 3 = 0 then 'Skolan' end, case when g % 5 = 0 then 'Ta med matsäck.' end
      from generate_series(1, $2) g
      cross join lateral (select id from users where family_id = $1 order by created_at offset (g % 5) limit 1) u`,

@@ -8,6 +8,7 @@
  * with the offset before the change.
  */
 import { tzOffset } from '@date-fns/tz';
+import { isValidTimeZone } from '@familyhub/shared/wall-time';
 import { findIana } from 'windows-iana';
 
 export const FAMILY_TIME_ZONE = 'Europe/Stockholm';
@@ -15,13 +16,9 @@ const HOUR_MS = 3_600_000;
 
 const known = new Map<string, string | null>();
 
+/** An IANA zone name (Intl also takes abbreviations like "CET", which TZIDs do not mean). */
 function isIanaZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return name.includes('/') || name === 'UTC';
-  } catch {
-    return false;
-  }
+  return (name.includes('/') || name === 'UTC') && isValidTimeZone(name);
 }
 
 /** The IANA zone a TZID parameter names, or null when it names none we know. */
