@@ -8,7 +8,7 @@
  * with the offset before the change.
  */
 import { tzOffset } from '@date-fns/tz';
-import { isValidTimeZone } from '@familyhub/shared/wall-time';
+import { isValidTimeZone, type WallTime } from '@familyhub/shared/wall-time';
 import { findIana } from 'windows-iana';
 
 export const FAMILY_TIME_ZONE = 'Europe/Stockholm';
@@ -39,15 +39,6 @@ export function ianaZoneOf(tzid: string): string | null {
   }
   known.set(tzid, zone);
   return zone;
-}
-
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
 }
 
 /** The instant a wall-clock time names in an IANA zone. */
