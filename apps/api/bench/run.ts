@@ -1,5 +1,6 @@
 /**
- * `pnpm bench`: the performance benchmarks of the API's Tempus integration and calendar.
+ * `pnpm bench`: the performance benchmarks of the API's Tempus integration, calendar,
+ * calendar subscriptions and calendar feed.
  * Each runs the real API code against real PostgreSQL and the Tempus simulator over HTTP,
  * prints its figures against their floors and targets, and writes
  * `bench/results/<name>.json`. See bench/README.md.
@@ -18,11 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApplyThroughput } from './benchmarks/apply-throughput.js';
 import { runCalendarRead } from './benchmarks/calendar-read.js';
+import { runFeedOut } from './benchmarks/feed-out.js';
 import { runFleetBenchmarks } from './benchmarks/fleet.js';
 import { runFreshness } from './benchmarks/freshness.js';
 import { runMultiInstance } from './benchmarks/multi-instance.js';
 import { runFreshnessQuota } from './benchmarks/quota.js';
 import { runRequestsPerSync } from './benchmarks/requests-per-sync.js';
+import { runSubscriptionApply } from './benchmarks/subscription-apply.js';
 import { adminUrl, serverVersion } from './lib/database.js';
 import { environment, markdownTable, textTable, writeResult, type BenchResult, type RunContext } from './lib/report.js';
 
@@ -38,6 +41,8 @@ const BENCHMARKS = [
   'interactive-under-load',
   'near-term-priority',
   'freshness-quota',
+  'subscription-apply',
+  'feed-out',
 ] as const;
 type Name = (typeof BENCHMARKS)[number];
 
@@ -132,6 +137,8 @@ await stage(['freshness-rate', 'interactive-under-load', 'near-term-priority'], 
   }),
 );
 await stage(['freshness-quota'], async () => [await runFreshnessQuota(ctx)]);
+await stage(['subscription-apply'], async () => [await runSubscriptionApply(ctx)]);
+await stage(['feed-out'], async () => [await runFeedOut(ctx)]);
 
 const figures = all.flatMap((r) => r.figures);
 console.log(`\n=== Summary (${ctx.command}, ${((performance.now() - started) / 60_000).toFixed(1)} min) ===\n`);

@@ -73,6 +73,14 @@ const envSchema = z.object({
   TEMPUS_SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   TEMPUS_SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   TEMPUS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Lets calendar subscriptions fetch from loopback and private addresses (development and tests). */
+  ICS_ALLOW_PRIVATE_HOSTS: bool.default(false),
+  ICS_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
+  /** Where phones reach the API: the base of each member's calendar feed address. */
+  PUBLIC_API_URL: z
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .default('http://localhost:3000'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -106,6 +114,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const encryptionKey = e.TEMPUS_TOKEN_ENCRYPTION_KEY ?? (development ? DEV_ONLY_ENCRYPTION_KEY : undefined);
+  // The key also encrypts subscription URLs and feed secrets, so production refuses the
+  // development key whether Tempus is on or not.
+  if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
+  }
   const clientId = e.TEMPUS_CLIENT_ID ?? (development ? DEV_ONLY_CLIENT.id : undefined);
   const clientSecret = e.TEMPUS_CLIENT_SECRET ?? (development ? DEV_ONLY_CLIENT.secret : undefined);
   const authUrl = e.TEMPUS_AUTH_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
@@ -113,9 +126,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TEMPUS_ENABLED) {
     if (!encryptionKey) {
       throw new ConfigError(`Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required ${outsideDevelopment}`);
-    }
-    if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
-      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
     }
     if (!authUrl) throw new ConfigError(`Invalid configuration: TEMPUS_AUTH_URL is required ${outsideDevelopment}`);
     if (!apiUrl) throw new ConfigError(`Invalid configuration: TEMPUS_API_URL is required ${outsideDevelopment}`);
@@ -165,6 +175,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowPastDays: e.TEMPUS_SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.TEMPUS_SYNC_WINDOW_FUTURE_DAYS,
       syncConcurrency: e.TEMPUS_SYNC_CONCURRENCY,
+    },
+    /**
+     * Calendar subscriptions in and the family's calendar out. Both keep secrets encrypted
+     * with the Tempus token keys, so without a configured key (Tempus turned off, outside
+     * development) neither exists.
+     */
+    calendarSync: {
+      enabled: encryptionKey !== undefined,
+      allowPrivateHosts: e.ICS_ALLOW_PRIVATE_HOSTS,
+      syncIntervalMs: e.ICS_SYNC_INTERVAL_MINUTES * 60_000,
+      publicApiUrl: e.PUBLIC_API_URL.replace(/\/$/, ''),
     },
   });
 }

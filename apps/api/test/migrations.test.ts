@@ -5,8 +5,12 @@ import { adminQuery, databaseUrl } from './support/postgres.js';
 
 const EXPECTED_TABLES = [
   'calendar_events',
+  'calendar_feeds',
+  'calendar_subscriptions',
   'families',
   'sessions',
+  'subscription_sync_audit',
+  'subscription_sync_log',
   'tempus_accounts',
   'tempus_oauth_states',
   'tempus_pending_revocations',

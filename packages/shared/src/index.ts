@@ -6,3 +6,4 @@ export * from './accounts.js';
 export * from './calendar.js';
 export * from './errors.js';
 export * from './tempus.js';
+export * from './subscriptions.js';

@@ -52,21 +52,26 @@ export async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDi
   return { pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** More API environment (e.g. ICS_ALLOW_PRIVATE_HOSTS for a feed served on 127.0.0.1). */
+  apiEnv?: (urls: { apiUrl: string }) => Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
     cleanups.length = 0;
   };
   try {
-    return { ...(await start(cleanups)), close };
+    return { ...(await start(cleanups, options)), close };
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 'close'>> {
+async function start(cleanups: (() => Promise<unknown>)[], options: StackOptions): Promise<Omit<Stack, 'close'>> {
   await mkdir(ARTIFACTS, { recursive: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const apiUrl = `http://localhost:${apiPort}`;
@@ -91,6 +96,7 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
       TEMPUS_RATE_LIMIT_RPS: '100',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TEMPUS_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...options.apiEnv?.({ apiUrl }),
     },
   });
   cleanups.push(() => api.stop());
