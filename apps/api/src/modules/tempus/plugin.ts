@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
 import { cronIntervalMs } from '../../plugins/scheduler.js';
+import type { AfterSync } from '../calendar/synced-changes.js';
 import { syncedEvents } from '../calendar/synced-events.js';
 import { createTempusV1Client, type TempusClientOptions } from './client.js';
 import { createTempusMetrics } from './metrics.js';
@@ -55,6 +56,8 @@ export interface TempusModuleOptions {
   instanceId?: string;
   retry?: TempusClientOptions['retry'];
   breaker?: TempusClientOptions['breaker'];
+  /** Told what each successful sync changed, after its commit (the notifications module). */
+  afterSync?: AfterSync;
 }
 
 export default fp<TempusModuleOptions & { config: Config }>(
@@ -124,6 +127,7 @@ export default fp<TempusModuleOptions & { config: Config }>(
         }),
       manualSyncLimit: manualSyncLimit(),
       ...(opts.instanceId && { instanceId: opts.instanceId }),
+      ...(opts.afterSync && { afterSync: opts.afterSync }),
     });
     app.decorate('tempus', { service });
 
