@@ -30,11 +30,12 @@ const columns = {
   createdAt: notifications.createdAt,
 };
 
+/** Stores a sync's notifications; each is a millisecond after the one before, so "newest first" keeps their order. */
 export async function insertNotifications(tx: DbOrTx, familyId: string, rows: NewNotification[], now: Date): Promise<NotificationRow[]> {
   if (rows.length === 0) return [];
   const inserted = await tx
     .insert(notifications)
-    .values(rows.map((r) => ({ ...r, familyId, createdAt: now })))
+    .values(rows.map((r, i) => ({ ...r, familyId, createdAt: new Date(now.getTime() + i) })))
     .returning(columns);
   return inserted.map((r) => ({ ...r, readAt: null }));
 }
