@@ -30,6 +30,11 @@ export const notificationsResponse = z.object({
 });
 export type NotificationsResponse = z.infer<typeof notificationsResponse>;
 
+export const notificationsQuery = z.object({
+  /** How many of the newest to list (0: only the unread count, for the bell). */
+  limit: z.coerce.number().int().min(0).max(50).default(50),
+});
+
 export const MAX_READ_IDS = 200;
 export const markReadBody = z.object({ ids: z.array(z.uuid()).min(1).max(MAX_READ_IDS) });
 export type MarkReadBody = z.input<typeof markReadBody>;

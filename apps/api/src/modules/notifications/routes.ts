@@ -2,6 +2,7 @@
 import {
   errorBody,
   markReadBody,
+  notificationsQuery,
   notificationsResponse,
   preferencesResponse,
   pushDeviceResponse,
@@ -21,8 +22,15 @@ export const notificationsRoutes: FastifyPluginAsyncZod<{ service: Notifications
 
   app.get(
     '/api/notifications',
-    { schema: { tags: ['notifications'], description: 'The member’s notifications, newest first (at most 50).', response: { 200: notificationsResponse, ...errors } } },
-    async (request) => service.list(request.user!),
+    {
+      schema: {
+        tags: ['notifications'],
+        description: 'The member’s notifications, newest first (at most 50), and how many are unread.',
+        querystring: notificationsQuery,
+        response: { 200: notificationsResponse, ...errors },
+      },
+    },
+    async (request) => service.list(request.user!, request.query.limit),
   );
 
   app.post(

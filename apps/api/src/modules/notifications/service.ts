@@ -175,10 +175,10 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     afterSync,
     idle,
 
-    async list(user: AuthUser) {
+    async list(user: AuthUser, limit = LIST_LIMIT) {
       const muted = await preferencesRepo.mutedKinds(db, user.id);
       const [rows, unread] = await Promise.all([
-        notificationsRepo.listForMember(db, user.familyId, user.id, muted, LIST_LIMIT),
+        limit > 0 ? notificationsRepo.listForMember(db, user.familyId, user.id, muted, Math.min(limit, LIST_LIMIT)) : [],
         notificationsRepo.unreadCount(db, user.familyId, user.id, muted),
       ]);
       return { notifications: rows.map(toApi), unreadCount: unread };

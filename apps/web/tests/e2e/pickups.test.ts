@@ -1,0 +1,143 @@
+/**
+ * A family enters its routine once and sees its handovers: a parent adds a child and the
+ * weekly routine in the settings; the other parent's shift app (a feed on 127.0.0.1) makes a
+ * pick-up collide; the bell counts the notification and lists it; at phone and desktop sizes.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, todayIn } from '$lib/calendar/zoned-time';
+import { stockholmTime } from './support/shifts';
+import { ARTIFACTS, open, startStack, type Stack } from './support/stack';
+
+const anna = { name: 'Anna Svensson', familyName: 'Familjen Svensson', email: 'anna@example.se', password: 'korrekt-häst-batteri' };
+const karin = { name: 'Karin Persson', email: 'karin@example.se', password: 'korrekt-häst-batteri' };
+const sizes = { phone: { width: 390, height: 844 }, desktop: { width: 1366, height: 900 } };
+/** A VAPID key pair as the API reads it: the raw P-256 public point and private scalar, base64url. */
+function vapidKeys() {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  return { publicKey: point.toString('base64url'), privateKey: jwk.d! };
+}
+const vapid = vapidKeys();
+/** The day after tomorrow: in the coming week, whatever the hour the test runs. */
+const conflictDay = addDays(todayIn(), 2);
+
+const utc = (rfc3339: string) => new Date(rfc3339).toISOString().replace(/[-:]|\.\d{3}/g, '');
+const karinsFeed = () =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Medvind//SV', 'X-WR-CALNAME:Karins pass', 'BEGIN:VEVENT', 'UID:m-1@medvind.example', 'DTSTAMP:20260101T000000Z',
+    `DTSTART:${utc(stockholmTime(conflictDay, '09:00'))}`, `DTEND:${utc(stockholmTime(conflictDay, '17:00'))}`, 'SUMMARY:Dag – Avd 30', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+async function shoot(page: Page, name: string) {
+  for (const [size, viewport] of Object.entries(sizes)) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(sizes.desktop);
+}
+
+describe('children, routines, handovers and notifications', { concurrent: false }, () => {
+  let stack: Stack;
+  let page: Page;
+  let feedServer: Server;
+  let karinCookie: string;
+
+  async function api(path: string, init: { method?: string; body?: unknown; cookie: string }) {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { cookie: init.cookie, ...(init.body !== undefined && { 'content-type': 'application/json' }) },
+      ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
+    });
+    expect(res.status, `${path}: ${res.status}`).toBeLessThan(300);
+    return res;
+  }
+
+  beforeAll(async () => {
+    feedServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/calendar; charset=utf-8' });
+      res.end(karinsFeed());
+    });
+    await new Promise<void>((resolve) => feedServer.listen(0, '127.0.0.1', resolve));
+    stack = await startStack({
+      apiEnv: () => ({ ICS_ALLOW_PRIVATE_HOSTS: 'true', VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey, VAPID_SUBJECT: 'mailto:drift@familjehubben.example' }),
+    });
+    ({ page } = await stack.newPage(sizes.desktop));
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await new Promise((resolve) => feedServer?.close(resolve));
+  });
+
+  it('signs up Anna, and adds Karin as the other parent', async () => {
+    await open(page, '/signup');
+    await page.getByLabel('Ditt namn').fill(anna.name);
+    await page.getByLabel('Familjens namn').fill(anna.familyName);
+    await page.getByLabel('E-postadress').fill(anna.email);
+    await page.getByLabel('Lösenord').fill(anna.password);
+    await page.getByRole('button', { name: 'Skapa konto' }).click();
+    await page.waitForURL('**/calendar**');
+    const annaCookie = (await page.context().cookies()).find((c) => c.name === 'fh_session')!.value;
+    await api('/api/family/members', { method: 'POST', cookie: `fh_session=${annaCookie}`, body: { ...karin, role: 'parent' } });
+    const login = await fetch(`${stack.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: karin.email, password: karin.password }) });
+    karinCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  });
+
+  it('adds a child and her week in the settings', async () => {
+    await page.goto('/settings/children');
+    await page.getByRole('heading', { name: 'Barn och hämtning' }).waitFor();
+    await page.getByLabel('Namn').fill('Elsa');
+    await page.getByRole('button', { name: 'Lägg till' }).click();
+    await page.getByText('Elsa är tillagd. Fyll i veckan nedan.').waitFor();
+    const card = page.getByTestId('child-card');
+    await card.getByLabel('Förskola eller fritids').fill('Förskolan Solrosen');
+    for (const day of ['måndag', 'tisdag', 'onsdag', 'torsdag', 'fredag', 'lördag', 'söndag']) {
+      const capitalised = day[0]!.toUpperCase() + day.slice(1);
+      await card.getByRole('checkbox', { name: capitalised }).check();
+      await card.getByLabel(`Vem lämnar på ${day}`).selectOption({ label: anna.name });
+      await card.getByLabel(`Vem hämtar på ${day}`).selectOption({ label: karin.name });
+    }
+    await card.getByRole('button', { name: 'Spara veckan' }).click();
+    await page.getByText('Veckan är sparad.').waitFor();
+    await shoot(page, 'settings-children');
+    await expect(card.getByLabel('Vem hämtar på onsdag').inputValue()).resolves.not.toBe('');
+  });
+
+  it('counts a pick-up conflict from the other parent’s shift app on the bell, and lists it', async () => {
+    await api('/api/calendar/subscriptions', { method: 'POST', cookie: karinCookie, body: { url: `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/karin.ics` } });
+    await expect
+      .poll(
+        async () => {
+          await page.goto('/calendar');
+          return page.getByTestId('unread-count').textContent({ timeout: 1_000 }).catch(() => null);
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe('2');
+    await expect(page.getByTestId('notification-bell').getAttribute('aria-label')).resolves.toBe('Notiser, 2 olästa');
+    await page.getByTestId('notification-bell').click();
+    await page.getByRole('heading', { name: 'Notiser', level: 1 }).waitFor();
+    const conflict = page.getByTestId('notification').filter({ hasText: 'Krock: hämtning av Elsa' });
+    await expect(conflict.textContent()).resolves.toContain('Karin jobbar till 17:00 — Anna är ledig.');
+    await expect(page.getByTestId('notification').filter({ hasText: 'Karins schema har ändrats' }).textContent()).resolves.toContain('Nytt:');
+    await shoot(page, 'notifications');
+    await page.getByRole('button', { name: 'Markera alla som lästa' }).click();
+    await page.getByRole('button', { name: 'Markera alla som lästa' }).waitFor({ state: 'detached' });
+    await expect(page.getByTestId('unread-count').count()).resolves.toBe(0);
+  });
+
+  it('lets Anna choose her notifications, with push offered in the browser', async () => {
+    await page.goto('/settings/notifications');
+    await page.getByRole('heading', { name: 'Notiser', level: 1 }).waitFor();
+    await page.getByRole('checkbox', { name: /Ändrade pass/ }).uncheck();
+    await page.getByRole('button', { name: 'Spara' }).click();
+    await page.getByText('Sparat. Du får de notiser du har valt.').waitFor();
+    await page.getByRole('button', { name: 'Slå på notiser här' }).waitFor();
+    await shoot(page, 'settings-notifications');
+    await page.goto('/notifications');
+    await expect(page.getByTestId('notification').allTextContents()).resolves.toEqual([expect.stringContaining('Krock: hämtning av Elsa')]);
+  });
+});
