@@ -129,6 +129,27 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     await expect(page.getByTestId('unread-count').count()).resolves.toBe(0);
   });
 
+  it('shows each day’s handovers, marks the conflict, and swaps it with one tap', async () => {
+    await page.goto('/settings/children');
+    await page.getByTestId('pickups-link').click();
+    await page.getByRole('heading', { name: 'Lämning och hämtning' }).waitFor();
+    const day = page.locator(`[data-testid=pickup-day][data-date="${conflictDay}"]`).getByTestId('handover-line');
+    await expect(day.textContent()).resolves.toContain('Lämnar: Anna 08:00 · Hämtar: Karin 16:30');
+    await expect(day.getByTestId('handover-conflict').textContent()).resolves.toContain('Karin jobbar till 17:00 — Anna är ledig');
+    const otherDay = page.locator(`[data-testid=pickup-day][data-date="${addDays(conflictDay, 1)}"]`).getByTestId('handover-line');
+    await expect(otherDay.getByTestId('handover-conflict').count()).resolves.toBe(0);
+    await shoot(page, 'pickups-conflict');
+
+    await day.getByRole('button', { name: 'Anna hämtar' }).click();
+    await expect.poll(() => day.textContent(), { timeout: 10_000 }).toContain('Hämtar: Anna 16:30');
+    await expect(day.getByTestId('handover-conflict').count()).resolves.toBe(0);
+    await expect(day.textContent()).resolves.toContain('Ändrad dag');
+    await shoot(page, 'pickups-swapped');
+
+    await day.getByRole('button', { name: 'Tillbaka till vanlig vecka' }).click();
+    await expect.poll(() => day.getByTestId('handover-conflict').count(), { timeout: 10_000 }).toBe(1);
+  });
+
   it('lets Anna choose her notifications, with push offered in the browser', async () => {
     await page.goto('/settings/notifications');
     await page.getByRole('heading', { name: 'Notiser', level: 1 }).waitFor();
