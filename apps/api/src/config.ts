@@ -18,7 +18,7 @@ const DEV_ONLY_TEMPUS_URL = 'http://127.0.0.1:4010';
 const CALLBACK_PATH = '/api/tempus/callback';
 /** How every placeholder in `.env.example` starts: never accepted as a secret in production. */
 const PLACEHOLDER_PREFIX = 'replace-with-';
-const SECRET_VARIABLES = ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET', 'VAPID_PRIVATE_KEY'] as const;
+const SECRET_VARIABLES = ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'] as const;
 /** The push services of Chrome/Edge/Android (FCM), Firefox, Safari and Windows: where browsers' push endpoints live. */
 const DEFAULT_PUSH_HOSTS = 'fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,notify.windows.com';
 
