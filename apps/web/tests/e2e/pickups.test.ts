@@ -31,9 +31,12 @@ const karinsFeed = () =>
   ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Medvind//SV', 'X-WR-CALNAME:Karins pass', 'BEGIN:VEVENT', 'UID:m-1@medvind.example', 'DTSTAMP:20260101T000000Z',
     `DTSTART:${utc(stockholmTime(conflictDay, '09:00'))}`, `DTEND:${utc(stockholmTime(conflictDay, '17:00'))}`, 'SUMMARY:Dag – Avd 30', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
+/** Screenshots at phone and desktop size; at both, nothing may stick out sideways. */
 async function shoot(page: Page, name: string) {
   for (const [size, viewport] of Object.entries(sizes)) {
     await page.setViewportSize(viewport);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name} at ${size} is wider than the window`).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(sizes.desktop);
@@ -157,6 +160,9 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     await page.getByRole('button', { name: 'Spara' }).click();
     await page.getByText('Sparat. Du får de notiser du har valt.').waitFor();
     await page.getByRole('button', { name: 'Slå på notiser här' }).waitFor();
+    // The service worker that shows pushes is installed for the whole app.
+    const worker = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL ?? null);
+    expect(worker).toBe(`${stack.webUrl}/service-worker.js`);
     await shoot(page, 'settings-notifications');
     await page.goto('/notifications');
     await expect(page.getByTestId('notification').allTextContents()).resolves.toEqual([expect.stringContaining('Krock: hämtning av Elsa')]);

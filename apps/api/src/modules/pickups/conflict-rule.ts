@@ -6,7 +6,7 @@
  * from förskolan). Parents with no such event are free. A handover nobody is assigned to
  * is a conflict of its own.
  */
-import type { EventSource } from '@familyhub/shared';
+import type { BusyTime } from '../calendar/busy-times.js';
 import type { CivilDate } from './stockholm-days.js';
 import { stockholmInstant } from './stockholm-days.js';
 import type { HandoverPlan } from './day-plan.js';
@@ -15,14 +15,8 @@ const MINUTE_MS = 60_000;
 export const WINDOW_BEFORE_MS = 30 * MINUTE_MS;
 export const WINDOW_AFTER_MS = 15 * MINUTE_MS;
 
-/** An event as the rule needs it: its owner and its interval in epoch milliseconds. */
-export interface BusyEvent {
-  id: string;
-  ownerUserId: string;
-  title: string;
-  source: EventSource;
-  startMs: number;
-  endMs: number;
+/** An event as the rule needs it: its owner, its interval in epoch milliseconds, and whether it can keep anyone busy. */
+export interface BusyEvent extends BusyTime {
   allDay: boolean;
   status: 'scheduled' | 'cancelled';
 }

@@ -2,17 +2,11 @@
 import { and, eq, gte, lte } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { childDayChanges } from '../../../db/schema.js';
+import type { DayChangePlan } from '../day-plan.js';
 
-export interface DayChangeRow {
+export interface DayChangeRow extends DayChangePlan {
   childId: string;
   date: string;
-  dropOffAt: string | null;
-  pickUpAt: string | null;
-  assignsDropOff: boolean;
-  dropOffBy: string | null;
-  assignsPickUp: boolean;
-  pickUpBy: string | null;
-  noCare: boolean;
   note: string | null;
 }
 
