@@ -299,12 +299,15 @@ describe('Web Push', () => {
     expect(await pushService.waitFor('/push/slow', 1)).toHaveLength(1);
   });
 
-  it('refuses endpoints outside the configured push services', async () => {
+  it('refuses endpoints outside the configured push services, and keys no message can be encrypted to', async () => {
     const f = await pickupFamily(ctx);
     const keys = browserKeys();
     const res = await f.anna.client.post('/api/notifications/push/subscriptions', { endpoint: 'https://169.254.169.254/latest', keys: { p256dh: keys.p256dh, auth: keys.auth } });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('endpoint_not_allowed');
+    const notAPoint = await f.anna.client.post('/api/notifications/push/subscriptions', { endpoint: `${pushService.origin}/push/x`, keys: { p256dh: `B${'A'.repeat(86)}`, auth: keys.auth } });
+    expect(notAPoint.status).toBe(400);
+    expect((await f.anna.client.get('/api/notifications/push')).body.devices).toEqual([]);
   });
 
   it('is off without VAPID keys, and everything else works', async () => {

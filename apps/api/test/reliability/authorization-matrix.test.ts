@@ -2,6 +2,7 @@
  * The authorization matrix: every route × every kind of caller, with the status each cell
  * must answer. A cell that should refuse and does not is a data leak or a takeover.
  */
+import { createECDH } from 'node:crypto';
 import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { Client, createContext, OPERATOR_TOKEN, uniqueEmail } from '../support/context.js';
@@ -59,9 +60,11 @@ const childA = await newChildOfA();
 const DAY = '2026-12-07';
 const ROUTINE = { careName: 'Förskolan Solrosen', days: [{ weekday: 1, dropOffAt: '08:00', pickUpAt: '16:30', dropOffBy: familyA.user.id, pickUpBy: coParent.user.id }] };
 /** A browser's push subscription (never pushed to: nothing listens at port 9). */
+const browserKey = createECDH('prime256v1');
+browserKey.generateKeys();
 const pushSubscription = (n: number) => ({
   endpoint: `http://127.0.0.1:9/push/${n}`,
-  keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+  keys: { p256dh: browserKey.getPublicKey().toString('base64url'), auth: 'A'.repeat(22) },
 });
 let pushDevices = 0;
 

@@ -4,6 +4,7 @@
  * sent here, so that it is bounded in time and in what is read back (the library reads a
  * push service's answer whole and follows its own timeout only), and never redirected.
  */
+import { ECDH } from 'node:crypto';
 import webpush from 'web-push';
 import type { PushTarget } from './repository/push-subscriptions.js';
 
@@ -39,6 +40,15 @@ async function drain(response: Response): Promise<void> {
   }
 }
 
+/** Whether a browser's `p256dh` key is a point on P-256 that a message can be encrypted to. */
+export function isP256PublicKey(key: string): boolean {
+  try {
+    return ECDH.convertKey(key, 'prime256v1', 'base64url', 'base64url', 'uncompressed').length > 0;
+  } catch {
+    return false;
+  }
+}
+
 export function createPushSender(vapid: VapidKeys, options: { timeoutMs?: number } = {}) {
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
 
@@ -53,8 +63,8 @@ export function createPushSender(vapid: VapidKeys, options: { timeoutMs?: number
         urgency: 'high',
       });
     } catch {
-      // The browser's keys cannot encrypt (not a P-256 point): nothing will ever reach it.
-      return { kind: 'gone', status: 0 };
+      // Keys are checked when a subscription is stored, so this is not the subscription's fault: keep it.
+      return { kind: 'failed', reason: 'encryption_failed' };
     }
     const headers = Object.fromEntries(Object.entries(details.headers).map(([k, v]) => [k, String(v)]));
     try {

@@ -17,7 +17,7 @@ import type { PickupsService } from '../pickups/service.js';
 import { addDays, stockholmDate } from '../pickups/stockholm-days.js';
 import { endpointAllowed, endpointHost } from './endpoint-policy.js';
 import { handoverNews, shiftChanges, type CurrentHandover } from './news.js';
-import { MAX_PAYLOAD_BYTES, type PushSender } from './push-sender.js';
+import { isP256PublicKey, MAX_PAYLOAD_BYTES, type PushSender } from './push-sender.js';
 import * as statesRepo from './repository/handover-states.js';
 import * as notificationsRepo from './repository/notifications.js';
 import * as preferencesRepo from './repository/preferences.js';
@@ -201,6 +201,7 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     async subscribe(user: AuthUser, body: PushSubscriptionBody) {
       if (!deps.push) throw new ConflictError('push_disabled', 'Web Push is not configured on this server.');
       if (!endpointAllowed(body.endpoint, deps.endpointHosts)) throw new BadRequestError('The push endpoint is not at a known push service.', 'endpoint_not_allowed');
+      if (!isP256PublicKey(body.keys.p256dh)) throw new BadRequestError('keys.p256dh is not a P-256 public key.', 'validation_error');
       if ((await pushRepo.countForUser(db, user.id)) >= MAX_DEVICES_PER_MEMBER) {
         const own = (await pushRepo.listForUser(db, user.id)).some((d) => d.endpoint === body.endpoint);
         if (!own) throw new ConflictError('too_many_devices', `At most ${MAX_DEVICES_PER_MEMBER} devices per member receive push.`);
