@@ -18,6 +18,7 @@ function shift(overrides: Partial<CalendarEvent>): CalendarEvent {
     editable: false,
     ownerUserId: '00000000-0000-4000-8000-000000000099',
     ownerName: 'Anna Svensson',
+    ownerColor: 'blue',
     status: 'scheduled',
     location: null,
     note: null,
