@@ -19,6 +19,8 @@ function contrast(a: string, b: string): number {
 const TEXT = '#17202b';
 const MUTED = '#525d6b';
 const WHITE = '#ffffff';
+/** The darker stripe behind a cancelled shift (apps/web/src/app.css --cancelled). */
+const CANCELLED_STRIPE = '#efecf3';
 
 describe('member colours', () => {
   it.each(MEMBER_COLORS)('keeps WCAG AA contrast for every text drawn on or next to %s', (color) => {
@@ -27,6 +29,7 @@ describe('member colours', () => {
     expect(contrast(TEXT, tint), 'event text on the tint').toBeGreaterThanOrEqual(4.5);
     expect(contrast(MUTED, tint), 'muted text on the tint').toBeGreaterThanOrEqual(4.5);
     expect(contrast(solid, tint), 'the solid colour as text on the tint').toBeGreaterThanOrEqual(4.5);
+    expect(contrast(solid, CANCELLED_STRIPE), 'the name on a cancelled shift').toBeGreaterThanOrEqual(4.5);
     expect(contrast(solid, WHITE), 'a marker on the white page').toBeGreaterThanOrEqual(3);
   });
 
