@@ -173,6 +173,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     ADMIN_API_TOKEN: OPERATOR_TOKEN,
     WEB_ORIGIN,
     TEMPUS_RATE_LIMIT_RPS: '500',
+    // The load test is about the API under traffic, not Tempus's hourly quota.
+    TEMPUS_QUOTA_PER_HOUR: '10000000',
   });
   const app = await buildApp(config, { database: options.database, logStream, logLevel: 'warn', tempus: { instanceId: 'load-test' } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

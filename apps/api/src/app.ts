@@ -2,6 +2,7 @@
  * Builds the Family Hub API as a ready, non-listening Fastify instance. No side effects at
  * import; `server.ts` is the only entry that listens and starts the scheduler.
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +16,7 @@ import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.
 import databasePlugin from './plugins/database.js';
 import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
+import eventStreams from './plugins/event-streams.js';
 import metrics from './plugins/metrics.js';
 import scheduler from './plugins/scheduler.js';
 import security from './plugins/security.js';
@@ -31,6 +33,10 @@ class AccessLog extends LogController {
     reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }
+
+/** Sockets one instance holds at most (each is a file descriptor; event streams are capped lower). */
+const MAX_CONNECTIONS = 10_000;
+const HEADERS_TIMEOUT_MS = 15_000;
 
 export interface BuildOptions {
   /** An already open (and migrated) database, e.g. a test's; otherwise one is opened from config. */
@@ -51,6 +57,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     },
     trustProxy: config.http.trustProxy,
     bodyLimit: 256 * 1024,
+    // A request must arrive whole within its timeout (a slow-body client cannot hold a
+    // socket for ever), checked every second; an event stream is a response, so it is not
+    // cut by it. Headers must come quickly, and one instance holds a bounded number of sockets.
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          requestTimeout: config.http.requestTimeoutMs,
+          headersTimeout: Math.min(HEADERS_TIMEOUT_MS, config.http.requestTimeoutMs),
+          connectionsCheckingInterval: 1_000,
+        },
+        handler,
+      );
+      server.maxConnections = MAX_CONNECTIONS;
+      return server;
+    },
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
     logController: new AccessLog(),
@@ -80,6 +101,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
     sessionTtlMs: config.session.ttlMs,
     adminToken: config.adminToken,
   });
+  await app.register(eventStreams, { limits: config.http.eventStreams });
   await app.register(calendarModule);
   await app.register(tempusModule, { config, ...options.tempus });
 

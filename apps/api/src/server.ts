@@ -22,12 +22,20 @@ try {
 
 const app = await buildApp(config, { startScheduler: true });
 
+/** Closing calls running syncs off; whatever still hangs after this, the process ends anyway. */
+const SHUTDOWN_LIMIT_MS = 9_000;
+
 let closing = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    if (closing) return;
+  process.on(signal, () => {
+    // A second signal while closing means now.
+    if (closing) process.exit(1);
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      app.log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
     app.close().then(
       () => process.exit(0),
       (err: unknown) => {

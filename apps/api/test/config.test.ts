@@ -18,11 +18,21 @@ describe('configuration', () => {
   it('starts in development with every documented default', () => {
     const config = loadConfig({});
     expect(config.env).toBe('development');
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', webOrigin: 'http://localhost:5173', trustProxy: 'loopback' });
+    expect(config.http).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      webOrigin: 'http://localhost:5173',
+      trustProxy: 'loopback',
+      requestTimeoutMs: 30_000,
+      eventStreams: { perMember: 5, perInstance: 1_000, heartbeatMs: 25_000 },
+    });
     expect(config.database.url).toBeUndefined();
     expect(config.tempus.enabled).toBe(true);
     expect(config.tempus.syncCron).toBe('0 */6 * * *');
     expect(config.tempus.rateLimitRps).toBe(8);
+    expect(config.tempus.quotaPerHour).toBe(5000);
+    expect(config.tempus.syncMinIntervalMs).toBe(900_000);
+    expect(config.tempus.interactiveReserve).toBe(0.2);
     expect(config.tempus.windowPastDays).toBe(30);
     expect(config.tempus.windowFutureDays).toBe(60);
     expect(config.tempus.redirectUri).toBe('http://localhost:3000/api/tempus/callback');
@@ -52,6 +62,11 @@ describe('configuration', () => {
     [{ TEMPUS_ENABLED: 'maybe' }, 'TEMPUS_ENABLED'],
     [{ TEMPUS_SYNC_CRON: 'every now and then' }, 'TEMPUS_SYNC_CRON'],
     [{ TEMPUS_RATE_LIMIT_RPS: '-1' }, 'TEMPUS_RATE_LIMIT_RPS'],
+    [{ TEMPUS_QUOTA_PER_HOUR: 'lots' }, 'TEMPUS_QUOTA_PER_HOUR'],
+    [{ TEMPUS_SYNC_MIN_INTERVAL_S: '0' }, 'TEMPUS_SYNC_MIN_INTERVAL_S'],
+    [{ TEMPUS_INTERACTIVE_RESERVE: '0.95' }, 'TEMPUS_INTERACTIVE_RESERVE'],
+    [{ EVENT_STREAMS_PER_MEMBER: '0' }, 'EVENT_STREAMS_PER_MEMBER'],
+    [{ HTTP_REQUEST_TIMEOUT_S: 'soon' }, 'HTTP_REQUEST_TIMEOUT_S'],
     [{ TEMPUS_TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=' }, 'TEMPUS_TOKEN_ENCRYPTION_KEY'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ TEMPUS_OAUTH_REDIRECT_URI: 'http://localhost:3000/oauth/callback' }, 'TEMPUS_OAUTH_REDIRECT_URI'],

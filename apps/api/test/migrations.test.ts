@@ -45,14 +45,14 @@ describe('migrations', () => {
   });
 
   it('give members who joined before colours existed different colours within their family', async () => {
-    // The migrations as they stood before colours: the journal up to 0002.
+    // The migrations as they stood before colours: the journal up to 0003.
     const before = await mkdtemp(path.join(tmpdir(), 'familyhub-migrations-'));
     const client = new PGlite();
     try {
       await cp(migrationsFolder, before, { recursive: true });
       const journalPath = path.join(before, 'meta/_journal.json');
       const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
-      const colourless = journal.entries.findIndex((e) => e.tag === '0003_member_colours');
+      const colourless = journal.entries.findIndex((e) => e.tag === '0004_member_colours');
       expect(colourless).toBeGreaterThan(0);
       await writeFile(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, colourless) }));
       const db = drizzle(client);

@@ -98,7 +98,7 @@ async function insertAccounts(db: BenchDatabase, n: number): Promise<SyncAccount
      returning id, family_id, user_id`,
     [n],
   );
-  return rows.map((r) => ({ id: r.id, familyId: r.family_id, userId: r.user_id, syncCursor: null }));
+  return rows.map((r) => ({ id: r.id, familyId: r.family_id, userId: r.user_id, syncCursor: null, emptyListingAt: null }));
 }
 
 function shiftsFor(index: number, count: number, now: Date): TempusShift[] {

@@ -97,6 +97,10 @@ export const tempusAccounts = pgTable(
     lastSuccessAt: tstz('last_success_at'),
     lastFullSyncAt: tstz('last_full_sync_at'),
     nextSyncAt: tstz('next_sync_at'),
+    /** When the account's next scheduled shift starts, as of its last sync (background syncs favour shifts soon). */
+    nextShiftAt: tstz('next_shift_at'),
+    /** When a full listing first came back empty while the calendar had shifts to come (cleared by a sync that applies). */
+    emptyListingAt: tstz('empty_listing_at'),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
     /** Sync lease: which process syncs this account now, and until when the claim holds if it dies. */
     leaseOwner: text('lease_owner'),
@@ -230,10 +234,16 @@ export const tempusPendingRevocations = pgTable('tempus_pending_revocations', {
   createdAt: createdAt(),
 });
 
-/** One token bucket shared by every API instance: Tempus limits the client as a whole. */
+/**
+ * The outgoing budget towards Tempus shared by every API instance: token buckets per second
+ * and per hour, each with a background lane (see modules/tempus/rate-budget.ts).
+ */
 export const tempusRateBudget = pgTable('tempus_rate_budget', {
   id: text('id').primaryKey(),
   tokens: doublePrecision('tokens').notNull(),
+  bgTokens: doublePrecision('bg_tokens').notNull().default(0),
+  hourTokens: doublePrecision('hour_tokens').notNull().default(0),
+  bgHourTokens: doublePrecision('bg_hour_tokens').notNull().default(0),
   refilledAt: tstz('refilled_at').notNull(),
   blockedUntil: tstz('blocked_until'),
 });

@@ -1,5 +1,5 @@
 /** Pino options shared by the API process: JSON in production, pretty in development, secrets redacted. */
-import type { LoggerOptions } from 'pino';
+import { stdSerializers, type LoggerOptions } from 'pino';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -27,6 +27,27 @@ export function redactUrl(url: string): string {
   return url.replace(SENSITIVE_QUERY, '$1[redacted]');
 }
 
+/** Error fields that carry the values of a database statement (a password hash, a shift's notes) or a row's content. */
+const VALUE_FIELDS = ['params', 'parameters', 'detail', 'where', 'internalQuery', 'internalPosition'];
+/** Drizzle puts a failed statement's parameters into its message and stack: "Failed query: …\nparams: …". */
+const PARAMS_IN_TEXT = /\nparams: [\s\S]*?(?=\n {4}at |$)/;
+
+type SerializedError = Record<string, unknown> & { message?: unknown; stack?: unknown; cause?: unknown };
+
+/** A serialized error, and the errors it was caused by, without the values of the statements that failed. */
+export function withoutStatementValues(error: SerializedError): SerializedError {
+  const out: SerializedError = { ...error };
+  for (const field of VALUE_FIELDS) {
+    if (field in out) out[field] = '[redacted]';
+  }
+  for (const field of ['message', 'stack'] as const) {
+    const text = out[field];
+    if (typeof text === 'string') out[field] = text.replace(PARAMS_IN_TEXT, '\nparams: [redacted]');
+  }
+  if (out.cause && typeof out.cause === 'object') out.cause = withoutStatementValues(out.cause as SerializedError);
+  return out;
+}
+
 interface LoggedRequest {
   method: string;
   url: string;
@@ -40,6 +61,7 @@ export function loggerOptions(level: string, pretty: boolean): LoggerOptions {
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
+      err: (err: Error) => withoutStatementValues(stdSerializers.errWithCause(err) as unknown as SerializedError),
       // Fastify's default request serializer logs the URL as is: the OAuth callback's
       // single-use code and state would land in every log line about that request.
       req: (request: LoggedRequest) => ({

@@ -10,6 +10,8 @@ import type { EncryptionKey } from '../config.js';
 export interface TokenCipher {
   encrypt(plain: string): string;
   decrypt(stored: string): string;
+  /** The version new ciphertexts are made with; older ones are rewritten in the background. */
+  readonly currentVersion: number;
 }
 
 export function createTokenCipher(keys: { current: EncryptionKey; all: readonly EncryptionKey[] }): TokenCipher {
@@ -22,6 +24,7 @@ export function createTokenCipher(keys: { current: EncryptionKey; all: readonly 
   }
 
   return {
+    currentVersion: keys.current.version,
     encrypt(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', keys.current.key, iv);

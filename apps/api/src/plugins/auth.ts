@@ -20,6 +20,10 @@ declare module 'fastify' {
     setSessionCookie: (request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) => void;
     clearSessionCookie: (reply: FastifyReply) => void;
     sessionToken: (request: FastifyRequest) => string | undefined;
+    /** Whether the request's session still stands (checked again, not the user cached on the request). */
+    sessionActive: (request: FastifyRequest) => Promise<boolean>;
+    /** Calls `listener` when the request's session is ended (logout) in this process; returns the function that stops listening. */
+    onSessionEnded: (request: FastifyRequest, listener: () => void) => () => void;
   }
   interface FastifyRequest {
     user: AuthUser | null;
@@ -30,7 +34,10 @@ declare module 'fastify' {
 export interface AuthPluginOptions {
   sessionSecret: string;
   adminToken: string | undefined;
-  sessions: { userForSession(token: string): Promise<AuthUser | undefined> };
+  sessions: {
+    userForSession(token: string): Promise<AuthUser | undefined>;
+    onSessionEnded(token: string, listener: () => void): () => void;
+  };
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -54,6 +61,15 @@ export default fp<AuthPluginOptions>(
       if (!raw) return undefined;
       const unsigned = request.unsignCookie(raw);
       return unsigned.valid && unsigned.value ? unsigned.value : undefined;
+    });
+
+    app.decorate('sessionActive', async (request: FastifyRequest) => {
+      const token = app.sessionToken(request);
+      return token !== undefined && (await opts.sessions.userForSession(token)) !== undefined;
+    });
+    app.decorate('onSessionEnded', (request: FastifyRequest, listener: () => void) => {
+      const token = app.sessionToken(request);
+      return token ? opts.sessions.onSessionEnded(token, listener) : () => undefined;
     });
 
     async function resolveUser(request: FastifyRequest) {

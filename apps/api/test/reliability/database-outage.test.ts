@@ -117,9 +117,9 @@ describe('PostgreSQL connection lost', () => {
     const kept = await ctx.database.db.select({ tempusId: calendarEvents.tempusId }).from(calendarEvents).where(eq(calendarEvents.tempusAccountId, accountId));
     expect(kept.map((e) => e.tempusId).sort()).toEqual(before.map((e) => e.tempusId).sort());
 
-    // The retry job picks it up when its backoff has passed (made due now instead of waiting).
+    // The pacer picks it up when its backoff has passed (made due now instead of waiting).
     await ctx.database.db.update(tempusAccounts).set({ nextSyncAt: new Date(Date.now() - 1_000) }).where(eq(tempusAccounts.id, accountId));
-    const retried = await stack.app.tempus!.service.runDueSyncs({ onlyRetries: true });
+    const retried = await stack.app.tempus!.service.runDueSyncs();
     expect(retried).toBeGreaterThanOrEqual(1);
     const status = await client.get('/api/tempus/status');
     const synced = status.body.accounts.find((a: { id: string }) => a.id === accountId);

@@ -5,70 +5,16 @@
  * refresh would be taken for theft and the whole grant revoked: the refresh must be
  * single-flight across processes, not only within one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../../src/db/schema.js';
-import { createContext, OPERATOR_TOKEN, testEnv } from '../support/context.js';
+import { createContext, OPERATOR_TOKEN } from '../support/context.js';
 import { addDayShifts } from '../support/shifts.js';
-import { requirePostgres, sleep } from './support/faults.js';
+import { requirePostgres } from './support/faults.js';
+import { startServerProcess } from './support/server-process.js';
 
 const ctx = await createContext();
 const databaseUrl = requirePostgres(ctx);
-const apiDir = fileURLToPath(new URL('../..', import.meta.url));
-const children = new Set<ChildProcess>();
-afterAll(async () => {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
-});
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Starts `src/server.ts` as its own process on this file's database and the simulator; resolves with its URL once ready. */
-async function startServer(name: string): Promise<string> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: apiDir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      ...testEnv(ctx.sim, {
-        DATABASE_URL: databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        // The jobs stay out of the way: only the syncs this test asks for run.
-        TEMPUS_SYNC_CRON: '0 0 1 1 *',
-      }),
-    },
-  });
-  children.add(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-  child.once('exit', () => children.delete(child));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(100)) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return url;
-  }
-  throw new Error(`${name} did not become ready: ${stderr}`);
-}
 
 async function operatorSync(url: string, accountId: string) {
   const res = await fetch(`${url}/api/tempus/sync?wait=true`, {
@@ -85,7 +31,7 @@ describe('two API processes refreshing the same account', () => {
     const simUser = ctx.newSimUser();
     addDayShifts(ctx.sim, simUser.id, [1, 2, 3, 4, 5]);
     const accountId = await ctx.connectTempus(parent.client, simUser);
-    const [first, second] = await Promise.all([startServer('first process'), startServer('second process')]);
+    const [first, second] = (await Promise.all([startServerProcess(ctx, databaseUrl), startServerProcess(ctx, databaseUrl)])).map((p) => p.url) as [string, string];
 
     ctx.sim.setTokenLifetimes({ refreshGraceSeconds: 0 });
     try {

@@ -58,6 +58,7 @@ export function testEnv(sim: TempusSim | undefined, env: Record<string, string> 
     ADMIN_API_TOKEN: OPERATOR_TOKEN,
     WEB_ORIGIN,
     TEMPUS_RATE_LIMIT_RPS: '1000',
+    TEMPUS_QUOTA_PER_HOUR: '10000000',
     ...env,
   };
 }

@@ -3,6 +3,7 @@
  * is stored; the raw token lives only in the browser's HttpOnly cookie.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { initialsOf, nextMemberColor, type AddMemberBody, type MemberColor, type SignupBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
 import { ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
@@ -33,6 +34,9 @@ const SESSION_CACHE_MAX = 10_000;
 
 export function createAccountsService({ db, sessionTtlMs, clock = () => new Date() }: AccountsServiceDeps) {
   const recentSessions = new Map<string, { user: AuthUser; until: number }>();
+  /** Tells what hangs on a session in this process (an event stream) that it has ended. */
+  const endedSessions = new EventEmitter<{ ended: [string] }>();
+  endedSessions.setMaxListeners(0);
 
   async function startSession(userId: string) {
     const token = randomBytes(32).toString('base64url');
@@ -82,6 +86,17 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
       const id = hashToken(token);
       recentSessions.delete(id);
       await repo.deleteSession(db, id);
+      endedSessions.emit('ended', id);
+    },
+
+    /** Calls `listener` when the session of `token` is ended in this process; returns the function that stops listening. */
+    onSessionEnded(token: string, listener: () => void): () => void {
+      const id = hashToken(token);
+      const onEnded = (ended: string) => {
+        if (ended === id) listener();
+      };
+      endedSessions.on('ended', onEnded);
+      return () => endedSessions.off('ended', onEnded);
     },
 
     async userForSession(token: string): Promise<AuthUser | undefined> {

@@ -8,7 +8,7 @@
  * for it; the unique index on that pair means a re-delivered item can never become two
  * events.
  */
-import { and, count, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, lt, max, min, or, sql } from 'drizzle-orm';
 import { BULK_ROWS, ID_LIST_ROWS, inChunks } from '../../db/bulk.js';
 import { rowsOf, type DbOrTx } from '../../db/client.js';
 import { calendarEvents } from '../../db/schema.js';
@@ -33,8 +33,18 @@ export interface SyncedEventContent {
 export type SyncedEventWrite = { externalId: string } & SyncedEventContent;
 export type StoredSyncedEvent = { id: string; externalId: string } & SyncedEventContent;
 
-/** Every event of the source: bounded by its sync window plus its history. */
-export async function readSyncedEvents(db: DbOrTx, source: SyncedSource): Promise<StoredSyncedEvent[]> {
+/** What a sync may change: the events its listing names, and those overlapping the window it lists in full. */
+export interface SyncScope {
+  externalIds: readonly string[];
+  window?: { from: Date; to: Date };
+}
+
+/** The source's events within the scope (never its whole history, which only grows). */
+export async function readSyncedEvents(db: DbOrTx, source: SyncedSource, scope: SyncScope): Promise<StoredSyncedEvent[]> {
+  const named = sql`${calendarEvents.tempusId} in (select jsonb_array_elements_text(${JSON.stringify(scope.externalIds)}::jsonb))`;
+  const inScope = scope.window
+    ? or(named, and(lt(calendarEvents.startAt, scope.window.to), gt(calendarEvents.endAt, scope.window.from)))
+    : named;
   const rows = await db
     .select({
       id: calendarEvents.id,
@@ -47,7 +57,7 @@ export async function readSyncedEvents(db: DbOrTx, source: SyncedSource): Promis
       note: calendarEvents.note,
     })
     .from(calendarEvents)
-    .where(eq(calendarEvents.tempusAccountId, source.id));
+    .where(and(eq(calendarEvents.tempusAccountId, source.id), inScope));
   return rows.map((r) => ({ ...r, externalId: r.externalId! }));
 }
 
@@ -96,6 +106,15 @@ export async function latestSyncedEventEnd(db: DbOrTx, source: SyncedSource): Pr
   return row?.endAt ?? undefined;
 }
 
+/** When the source's next scheduled event starts after `after`, or undefined if none does. */
+export async function nextSyncedStart(db: DbOrTx, source: SyncedSource, after: Date): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ startAt: min(calendarEvents.startAt) })
+    .from(calendarEvents)
+    .where(and(eq(calendarEvents.tempusAccountId, source.id), gt(calendarEvents.startAt, after), eq(calendarEvents.status, 'scheduled')));
+  return row?.startAt ?? undefined;
+}
+
 /** How many events each of the family's sources of a kind has in the calendar. */
 export async function countSyncedEvents(db: DbOrTx, familyId: string, kind: SyncedSource['kind']): Promise<Map<string, number>> {
   const rows = await db
@@ -111,6 +130,7 @@ export const syncedEvents = {
   read: readSyncedEvents,
   apply: applySyncedEvents,
   latestEnd: latestSyncedEventEnd,
+  nextStart: nextSyncedStart,
   count: countSyncedEvents,
 };
 export type SyncedEvents = typeof syncedEvents;

@@ -1,8 +1,9 @@
 /**
  * The Tempus API v1 client: OAuth token calls and the resource API, every response
- * validated with zod (unknown fields ignored), every request under the shared rate budget,
- * retried with backoff and jitter on 429/502/503/504 and network errors only, and behind a
- * per-process circuit breaker so an outage costs a handful of calls, not thousands.
+ * validated with zod (unknown fields ignored), every request under the shared rate budget
+ * in its lane (interactive or background), retried with backoff and jitter on 429/502/503/504
+ * and network errors only, and behind a per-process circuit breaker so an outage costs a
+ * handful of calls, not thousands. Each exchange is bounded in size and time (tempus-http.ts).
  *
  * The sync engine sees only the `TempusApi` interface: a v2 adapter can be added beside
  * this one without touching it.
@@ -11,10 +12,24 @@ import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
-import type { RateBudget } from './rate-budget.js';
 import type { TempusMetrics } from './metrics.js';
+import type { Lane, RateBudget } from './rate-budget.js';
+import { calledOff, createTempusHttp, type RawResponse } from './tempus-http.js';
 import { TempusError, type TempusItem, type TempusProfile, type TokenSet } from './types.js';
 import { profileSchema, schedulesPageSchema, tokenResponseSchema } from './wire-schemas.js';
+
+/** An interactive call waits at most this long for the budget, then fails as tempus_rate_limited. */
+const INTERACTIVE_MAX_WAIT_MS = 10_000;
+/** Token lifetimes from Tempus are believed up to this; an absurd expires_in must not break a date. */
+const MAX_TOKEN_LIFETIME_S = 366 * 86_400;
+/** Text from Tempus quoted in an error message (its `error` code) is cut to this. */
+const MAX_QUOTED_LENGTH = 60;
+
+/** Who a call is for: its lane in the shared budget, and the signal that calls it off. */
+export interface CallOptions {
+  lane: Lane;
+  signal?: AbortSignal;
+}
 
 export interface SchedulesQuery {
   from?: Date;
@@ -32,11 +47,11 @@ export interface SchedulesPage {
 
 /** What the sync engine and the service need from Tempus, whatever its version. */
 export interface TempusApi {
-  exchangeCode(code: string, codeVerifier: string): Promise<TokenSet>;
-  refresh(refreshToken: string): Promise<TokenSet>;
-  revoke(refreshToken: string): Promise<void>;
-  profile(accessToken: string): Promise<TempusProfile>;
-  schedulesPage(accessToken: string, query: SchedulesQuery): Promise<SchedulesPage>;
+  exchangeCode(code: string, codeVerifier: string, call: CallOptions): Promise<TokenSet>;
+  refresh(refreshToken: string, call: CallOptions): Promise<TokenSet>;
+  revoke(refreshToken: string, call: CallOptions): Promise<void>;
+  profile(accessToken: string, call: CallOptions): Promise<TempusProfile>;
+  schedulesPage(accessToken: string, query: SchedulesQuery, call: CallOptions): Promise<SchedulesPage>;
 }
 
 export interface TempusClientOptions {
@@ -54,22 +69,13 @@ export interface TempusClientOptions {
   requestTimeoutMs?: number;
 }
 
-interface RawResponse {
-  status: number;
-  headers: Headers;
-  body: unknown;
-  text: string;
-}
-
-const TRANSIENT_STATUSES = new Set([502, 503, 504]);
-
 export function createTempusV1Client(opts: TempusClientOptions): TempusApi & { readonly breaker: CircuitBreaker } {
   const clock = opts.clock ?? (() => new Date());
-  const timeoutMs = opts.requestTimeoutMs ?? 15_000;
+  const http = createTempusHttp({ budget: opts.budget, metrics: opts.metrics, log: opts.log, timeoutMs: opts.requestTimeoutMs ?? 15_000 });
   const basicAuth = `Basic ${Buffer.from(`${encodeURIComponent(opts.clientId)}:${encodeURIComponent(opts.clientSecret)}`).toString('base64')}`;
 
   // The breaker wraps one HTTP attempt; only outages (5xx proxies, network errors) trip it.
-  const breaker = new CircuitBreaker(send, {
+  const breaker = new CircuitBreaker(http.send, {
     timeout: false,
     resetTimeout: opts.breaker?.resetTimeout ?? 30_000,
     volumeThreshold: opts.breaker?.volumeThreshold ?? 5,
@@ -80,59 +86,23 @@ export function createTempusV1Client(opts: TempusClientOptions): TempusApi & { r
   breaker.on('open', () => opts.log.warn('Tempus circuit breaker opened: calls paused'));
   breaker.on('close', () => opts.log.info('Tempus circuit breaker closed'));
 
-  async function send(endpoint: string, url: string, init: RequestInit): Promise<RawResponse> {
-    let response: Response;
+  /** One call: retried while transient, every attempt under the budget; a call that is called off ends as its reason. */
+  async function request(endpoint: string, url: string, init: RequestInit, call: CallOptions): Promise<RawResponse> {
     try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      return await attempts(endpoint, url, init, call);
     } catch (err) {
-      opts.metrics.requests.inc({ endpoint, status: 'network_error' });
-      throw new TempusError('network_error', `Tempus could not be reached (${(err as Error).name})`, { transient: true });
-    }
-    const text = await response.text();
-    opts.metrics.requests.inc({ endpoint, status: String(response.status) });
-    await observeHeaders(endpoint, response);
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      body = undefined;
-    }
-    if (response.status === 429) {
-      opts.metrics.rateLimited.inc();
-      const retryAfterMs = retryAfter(response.headers) ?? 1_000;
-      await opts.budget.blockUntil(new Date(Date.now() + retryAfterMs));
-      throw new TempusError('rate_limited', 'Tempus answered 429 (rate limited)', { status: 429, retryAfterMs, transient: true });
-    }
-    if (TRANSIENT_STATUSES.has(response.status)) {
-      const retryAfterMs = retryAfter(response.headers);
-      if (response.status === 503 && retryAfterMs) await opts.budget.blockUntil(new Date(Date.now() + Math.min(retryAfterMs, 60_000)));
-      throw new TempusError('unavailable', `Tempus is unavailable (HTTP ${response.status})`, {
-        status: response.status,
-        ...(retryAfterMs !== undefined && { retryAfterMs }),
-        transient: true,
-      });
-    }
-    return { status: response.status, headers: response.headers, body, text };
-  }
-
-  async function observeHeaders(endpoint: string, response: Response) {
-    const deprecation = response.headers.get('deprecation');
-    if (deprecation) {
-      opts.log.warn({ endpoint, deprecation, sunset: response.headers.get('sunset') }, 'Tempus API version is deprecated');
-    }
-    if (response.headers.get('x-ratelimit-remaining') === '0') {
-      const reset = Number(response.headers.get('x-ratelimit-reset'));
-      if (Number.isFinite(reset) && reset > 0) await opts.budget.blockUntil(new Date(reset * 1000));
+      if (call.signal?.aborted) throw calledOff(call.signal);
+      throw err;
     }
   }
 
-  async function request(endpoint: string, url: string, init: RequestInit): Promise<RawResponse> {
+  function attempts(endpoint: string, url: string, init: RequestInit, call: CallOptions): Promise<RawResponse> {
     return pRetry(
       async () => {
         if (breaker.opened) throw new TempusError('circuit_open', 'Tempus has been failing; calls are paused for a while');
-        await opts.budget.acquire();
+        await opts.budget.acquire({ lane: call.lane, maxWaitMs: INTERACTIVE_MAX_WAIT_MS, ...(call.signal && { signal: call.signal }) });
         try {
-          return await breaker.fire(endpoint, url, init);
+          return await breaker.fire(endpoint, url, init, call.signal);
         } catch (err) {
           if (err instanceof TempusError) throw err;
           if ((err as { code?: string }).code === 'EOPENBREAKER') {
@@ -147,13 +117,15 @@ export function createTempusV1Client(opts: TempusClientOptions): TempusApi & { r
         maxTimeout: opts.retry?.maxTimeout ?? 10_000,
         factor: 2,
         randomize: true,
-        shouldRetry: ({ error }) => error instanceof TempusError && error.transient,
+        shouldRetry: ({ error }) => error instanceof TempusError && error.transient && !call.signal?.aborted,
+        ...(call.signal && { signal: call.signal }),
       },
     );
   }
 
   function fail(endpoint: string, res: RawResponse): never {
-    const error = typeof (res.body as { error?: unknown })?.error === 'string' ? (res.body as { error: string }).error : undefined;
+    const raw = (res.body as { error?: unknown } | undefined)?.error;
+    const error = typeof raw === 'string' ? quoted(raw) : undefined;
     if (res.status === 410) throw new TempusError('version_removed', 'Tempus API v1 has been removed (410 Gone)', { status: 410 });
     if (res.status === 401) throw new TempusError('unauthorized', 'Tempus refused the access token', { status: 401 });
     if (error === 'invalid_grant') throw new TempusError('invalid_grant', 'Tempus no longer accepts this connection', { status: res.status });
@@ -178,25 +150,28 @@ export function createTempusV1Client(opts: TempusClientOptions): TempusApi & { r
     return {
       accessToken: body.access_token,
       refreshToken: body.refresh_token ?? null,
-      expiresAt: new Date(clock().getTime() + body.expires_in * 1000),
+      expiresAt: new Date(clock().getTime() + Math.min(body.expires_in, MAX_TOKEN_LIFETIME_S) * 1000),
       scope: body.scope ?? null,
     };
   }
 
-  async function tokenCall(endpoint: string, path: string, form: Record<string, string>) {
-    const res = await request(endpoint, `${opts.authUrl}${path}`, {
-      method: 'POST',
-      headers: { authorization: basicAuth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form).toString(),
-    });
+  async function tokenCall(endpoint: string, path: string, form: Record<string, string>, call: CallOptions) {
+    const res = await request(
+      endpoint,
+      `${opts.authUrl}${path}`,
+      {
+        method: 'POST',
+        headers: { authorization: basicAuth, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams(form).toString(),
+      },
+      call,
+    );
     if (res.status !== 200) fail(endpoint, res);
     return res;
   }
 
-  async function resourceCall(endpoint: string, accessToken: string, url: string) {
-    const res = await request(endpoint, url, {
-      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-    });
+  async function resourceCall(endpoint: string, accessToken: string, url: string, call: CallOptions) {
+    const res = await request(endpoint, url, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, call);
     if (res.status !== 200) fail(endpoint, res);
     return res;
   }
@@ -204,50 +179,47 @@ export function createTempusV1Client(opts: TempusClientOptions): TempusApi & { r
   return {
     breaker,
 
-    async exchangeCode(code, codeVerifier) {
-      const res = await tokenCall('token', '/oauth/token', {
-        grant_type: 'authorization_code',
-        code,
-        redirect_uri: opts.redirectUri,
-        code_verifier: codeVerifier,
-      });
+    async exchangeCode(code, codeVerifier, call) {
+      const res = await tokenCall(
+        'token',
+        '/oauth/token',
+        { grant_type: 'authorization_code', code, redirect_uri: opts.redirectUri, code_verifier: codeVerifier },
+        call,
+      );
       return toTokenSet(parse(tokenResponseSchema, 'token', res));
     },
 
-    async refresh(refreshToken) {
-      const res = await tokenCall('token', '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken });
+    async refresh(refreshToken, call) {
+      const res = await tokenCall('token', '/oauth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, call);
       return toTokenSet(parse(tokenResponseSchema, 'token', res));
     },
 
-    async revoke(refreshToken) {
-      await tokenCall('revoke', '/oauth/revoke', { token: refreshToken, token_type_hint: 'refresh_token' });
+    async revoke(refreshToken, call) {
+      await tokenCall('revoke', '/oauth/revoke', { token: refreshToken, token_type_hint: 'refresh_token' }, call);
     },
 
-    async profile(accessToken) {
-      const res = await resourceCall('profile', accessToken, `${opts.apiUrl}/api/v1/user/profile`);
+    async profile(accessToken, call) {
+      const res = await resourceCall('profile', accessToken, `${opts.apiUrl}/api/v1/user/profile`, call);
       const p = parse(profileSchema, 'profile', res);
       return { id: p.id, email: p.email ?? null, name: p.name ?? null, timezone: p.timezone ?? null, employer: p.employer ?? null };
     },
 
-    async schedulesPage(accessToken, query) {
+    async schedulesPage(accessToken, query, call) {
       const params = new URLSearchParams();
       if (query.from) params.set('from', query.from.toISOString());
       if (query.to) params.set('to', query.to.toISOString());
       if (query.updatedSince) params.set('updated_since', query.updatedSince.toISOString());
       params.set('limit', String(query.limit));
       if (query.cursor) params.set('cursor', query.cursor);
-      const res = await resourceCall('schedules', accessToken, `${opts.apiUrl}/api/v1/schedules?${params}`);
+      const res = await resourceCall('schedules', accessToken, `${opts.apiUrl}/api/v1/schedules?${params}`, call);
       const page = parse(schedulesPageSchema, 'schedules', res);
       return { items: page.data, nextCursor: page.next_cursor, serverTime: new Date(page.server_time) };
     },
   };
 }
 
-function retryAfter(headers: Headers): number | undefined {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+/** Text Tempus chose, fit to quote in a message: short, printable. */
+function quoted(text: string): string {
+  const printable = text.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > MAX_QUOTED_LENGTH ? `${printable.slice(0, MAX_QUOTED_LENGTH)}…` : printable;
 }

@@ -15,6 +15,8 @@ import type { TokenCipher } from '../../lib/token-cipher.js';
 import type { TempusError } from './types.js';
 
 const OAUTH_STATE_TTL_MS = 10 * 60_000;
+/** Connects one parent may have pending at once (a few browser tabs); older ones lapse. */
+const PENDING_CONNECTS_PER_USER = 5;
 export const SCOPES = 'schedules:read profile:read';
 
 export type ConnectOutcome = { connected: string } | { error: ConnectErrorCode };
@@ -47,6 +49,7 @@ export function createConnect({ db, api, cipher, log, clock, authorizeUrl, onCon
       codeVerifierEnc: cipher.encrypt(verifier),
       expiresAt: new Date(clock().getTime() + OAUTH_STATE_TTL_MS),
     });
+    await oauthStatesRepo.trimOauthStatesOf(db, user.id, PENDING_CONNECTS_PER_USER);
     return authorizeUrl({ state, codeChallenge, scope: SCOPES });
   }
 
@@ -63,14 +66,14 @@ export function createConnect({ db, api, cipher, log, clock, authorizeUrl, onCon
 
     let tokens;
     try {
-      tokens = await api.exchangeCode(query.code, cipher.decrypt(pending.codeVerifierEnc));
+      tokens = await api.exchangeCode(query.code, cipher.decrypt(pending.codeVerifierEnc), { lane: 'interactive' });
     } catch (err) {
       log.warn({ code: (err as TempusError).code }, 'Tempus code exchange failed');
       return { error: 'exchange_failed' };
     }
     let profile;
     try {
-      profile = await api.profile(tokens.accessToken);
+      profile = await api.profile(tokens.accessToken, { lane: 'interactive' });
     } catch (err) {
       log.warn({ code: (err as TempusError).code }, 'Tempus profile could not be read');
       return { error: 'profile_failed' };

@@ -1,7 +1,12 @@
 /** Prometheus metrics of the Tempus integration, registered on the app's registry. */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export function createTempusMetrics(registry: Registry, countAccountsByState: () => Promise<Record<string, number>>) {
+export interface MetricSources {
+  countAccountsByState(): Promise<Record<string, number>>;
+  countTokensByKeyVersion(): Promise<{ version: string; n: number }[]>;
+}
+
+export function createTempusMetrics(registry: Registry, sources: () => MetricSources) {
   return {
     syncs: new Counter({
       name: 'familyhub_tempus_syncs_total',
@@ -39,8 +44,18 @@ export function createTempusMetrics(registry: Registry, countAccountsByState: ()
       labelNames: ['state'] as const,
       registers: [registry],
       async collect() {
-        const counts = await countAccountsByState();
+        const counts = await sources().countAccountsByState();
         for (const state of ['active', 'reauth_required', 'disabled']) this.set({ state }, counts[state] ?? 0);
+      },
+    }),
+    tokensByKeyVersion: new Gauge({
+      name: 'familyhub_tempus_tokens_by_key_version',
+      help: 'Stored Tempus tokens by the version of the key that encrypted them (older versions are rewritten in the background)',
+      labelNames: ['version'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { version, n } of await sources().countTokensByKeyVersion()) this.set({ version }, n);
       },
     }),
   };

@@ -17,6 +17,9 @@ import { createTempusService, type ManualSyncLimit, type TempusService } from '.
 import { createTokenCipher } from '../../lib/token-cipher.js';
 
 const MANUAL_SYNCS_PER_MINUTE = 5;
+/** The pacer looks for due accounts at least this often, and waits at least this long between passes. */
+const PACER_MAX_IDLE_MS = 5_000;
+const PACER_MIN_IDLE_MS = 250;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,14 +80,18 @@ export default fp<TempusModuleOptions & { config: Config }>(
     });
 
     let service: TempusService | undefined;
-    const metrics = createTempusMetrics(app.metrics, () => service!.countAccountsByState());
+    const metrics = createTempusMetrics(app.metrics, () => service!);
     const api = createTempusV1Client({
       authUrl: tempus.authUrl,
       apiUrl: tempus.apiUrl,
       clientId: tempus.clientId,
       clientSecret: tempus.clientSecret,
       redirectUri: tempus.redirectUri,
-      budget: createRateBudget(app.db, tempus.rateLimitRps),
+      budget: createRateBudget(app.db, {
+        ratePerSecond: tempus.rateLimitRps,
+        quotaPerHour: tempus.quotaPerHour,
+        interactiveReserve: tempus.interactiveReserve,
+      }),
       metrics,
       log: app.log.child({ module: 'tempus-client' }),
       clock,
@@ -103,7 +110,8 @@ export default fp<TempusModuleOptions & { config: Config }>(
       config: {
         windowPastDays: tempus.windowPastDays,
         windowFutureDays: tempus.windowFutureDays,
-        syncIntervalMs: cronIntervalMs(tempus.syncCron),
+        minIntervalMs: tempus.syncMinIntervalMs,
+        maxIntervalMs: cronIntervalMs(tempus.syncCron),
         concurrency: tempus.syncConcurrency,
       },
       authorizeUrl: ({ state, codeChallenge, scope }) =>
@@ -121,21 +129,19 @@ export default fp<TempusModuleOptions & { config: Config }>(
 
     await app.register(tempusRoutes, { service, webOrigin: config.http.webOrigin });
 
-    // Every due account on the cron schedule (claimed with SKIP LOCKED, so instances share
-    // the work) and the owed revocations; failed accounts every minute, with the backoff
-    // the runner set on them; sync history past its retention nightly.
-    app.scheduler.add(
-      'tempus-sync',
-      tempus.syncCron,
-      async () => {
-        const synced = await service.runDueSyncs();
-        await service.processPendingRevocations();
-        return { synced };
-      },
-      { maxRandomDelayMs: Math.min(30_000, cronIntervalMs(tempus.syncCron) / 10) },
-    );
-    app.scheduler.add('tempus-retry', '* * * * *', async () => ({ retried: await service.runDueSyncs({ onlyRetries: true }) }));
+    // The pacer: passes over due accounts (claimed with SKIP LOCKED, so instances share the
+    // work), the most urgent first, as fast as the background budget allows; between passes
+    // it waits until the next account falls due. Owed revocations every minute; sync
+    // history past its retention nightly.
+    app.scheduler.addLoop('tempus-sync', async () => {
+      await service.runDueSyncs();
+      const next = await service.nextDueAt();
+      return next ? Math.min(PACER_MAX_IDLE_MS, Math.max(PACER_MIN_IDLE_MS, next.getTime() - clock().getTime())) : PACER_MAX_IDLE_MS;
+    });
+    app.scheduler.add('tempus-revocations', '* * * * *', async () => ({ sent: await service.processPendingRevocations() }));
     app.scheduler.add('tempus-history', '30 3 * * *', async () => ({ removed: await service.pruneSyncHistory() }));
+    // Tokens under a retired key version are rewritten with the current key soon after a key change.
+    app.scheduler.add('tempus-keys', '*/5 * * * *', async () => service.reencryptStaleTokens());
 
     let stopFollowing: (() => Promise<void>) | undefined;
     app.addHook('onReady', async () => {

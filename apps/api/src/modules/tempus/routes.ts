@@ -19,7 +19,6 @@ import { BadRequestError, ForbiddenError, UnauthorizedError } from '../../lib/er
 import type { ConnectOutcome } from './connect.js';
 import type { TempusService } from './service.js';
 
-const SSE_HEARTBEAT_MS = 25_000;
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 429: errorBody };
 const CALLBACK_PARAM_MAX = 4096;
 /** A callback parameter: one value (the first if repeated); an overlong one is dropped, which fails the state check. */
@@ -38,11 +37,6 @@ export interface TempusRoutesOptions {
 }
 
 export const tempusRoutes: FastifyPluginAsyncZod<TempusRoutesOptions> = async (app, { service, webOrigin }) => {
-  // Open event streams, ended when the app closes so shutdown does not wait on browsers.
-  const streams = new Set<() => void>();
-  app.addHook('onClose', async () => {
-    for (const end of streams) end();
-  });
   const settingsPage = (outcome: ConnectOutcome) =>
     `${webOrigin}/settings/tempus?${new URLSearchParams('connected' in outcome ? { connected: outcome.connected } : { error: outcome.error })}`;
 
@@ -123,41 +117,14 @@ export const tempusRoutes: FastifyPluginAsyncZod<TempusRoutesOptions> = async (a
 
   app.get(
     '/api/tempus/stream',
-    { preHandler: app.requireMember, schema: { tags: ['tempus'], produces: ['text/event-stream'] } },
+    { preHandler: app.requireMember, schema: { tags: ['tempus'], produces: ['text/event-stream'], response: { 429: errorBody, 503: errorBody } } },
     async (request, reply) => {
       // A browser that reconnects names the last event it saw; it gets what it missed first.
       const lastEventId = request.headers['last-event-id'];
       const since = typeof lastEventId === 'string' && z.uuid().safeParse(lastEventId).success ? lastEventId : undefined;
-      const stream = await service.openSyncStream(request.user!, since);
-      reply.hijack();
-      // A hijacked reply skips onSend, so the headers set so far (CORS, security) and the
-      // request id are carried over here.
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) reply.raw.setHeader(name, value);
-      }
-      reply.raw.writeHead(200, {
-        'x-request-id': request.id,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      reply.raw.write(': connected\n\n');
-      const stop = stream.start((event: SyncEvent) => {
-        if (!reply.raw.writableEnded) reply.raw.write(`event: sync\nid: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
-      });
-      const heartbeat = setInterval(() => reply.raw.write(': heartbeat\n\n'), SSE_HEARTBEAT_MS);
-      const close = () => {
-        clearInterval(heartbeat);
-        stop();
-        streams.delete(end);
-      };
-      const end = () => {
-        close();
-        reply.raw.end();
-      };
-      streams.add(end);
-      request.raw.on('close', close);
+      const syncs = await service.openSyncStream(request.user!, since);
+      const stream = app.eventStreams.open(request, reply);
+      stream.onEnd(syncs.start((event: SyncEvent) => stream.send('sync', event.id, event)));
     },
   );
 };

@@ -1,14 +1,12 @@
 /**
  * The Tempus module's public face: what its routes and the scheduler call, one method per
- * request. It composes the rooms (connect, tokens, sync runner, sync events) and holds the
- * account settings: status, turning sync on and off, disconnecting and the revocations
- * that a disconnect owes Tempus.
+ * request. It composes the rooms (connect, tokens, sync runner and queue, sync events,
+ * revocations) and holds the account settings: status, turning sync on and off.
  */
 import { randomUUID } from 'node:crypto';
 import type { TempusAccount } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Db } from '../../db/client.js';
-import { nextRetry } from '../../lib/backoff.js';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
 import type { AuthUser } from '../accounts/types.js';
 import type { SyncedEvents } from '../calendar/synced-events.js';
@@ -16,28 +14,30 @@ import type { TempusApi } from './client.js';
 import { createConnect } from './connect.js';
 import type { TempusMetrics } from './metrics.js';
 import * as accountsRepo from './repository/accounts.js';
-import * as revocationsRepo from './repository/revocations.js';
 import * as syncLogRepo from './repository/sync-log.js';
 import { createSyncEngine } from './sync-engine.js';
 import { createSyncEvents } from './sync-events.js';
 import { DAY_MS } from './sync-policy.js';
+import { createKeyRotation } from './key-rotation.js';
+import { createRevocations } from './revocations.js';
+import { createSyncQueue } from './sync-queue.js';
 import { createSyncRunner } from './sync-runner.js';
 import { toSummary } from './sync-summary.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
 import { createTokens } from './tokens.js';
-import type { TempusError } from './types.js';
 
 const RECENT_SYNCS = 5;
 /** Sync history (the log and its audit trail) is kept this long, then pruned daily. */
 export const SYNC_HISTORY_RETENTION_MS = 90 * DAY_MS;
 const PRUNE_BATCH = 5_000;
-const REVOCATIONS_PER_PASS = 50;
 
 export interface TempusServiceConfig {
   windowPastDays: number;
   windowFutureDays: number;
-  /** How long after a successful sync an account is due again (from the cron schedule). */
-  syncIntervalMs: number;
+  /** Background syncs of one account are at least this far apart. */
+  minIntervalMs: number;
+  /** The slowest cadence (TEMPUS_SYNC_CRON): every account is synced at least this often. */
+  maxIntervalMs: number;
   concurrency: number;
 }
 
@@ -68,8 +68,6 @@ export function createTempusService(deps: TempusServiceDeps) {
   const { db, api, cipher, calendar, metrics, log, clock, config } = deps;
   const instanceId = deps.instanceId ?? `${process.pid}-${randomUUID()}`;
   const random = deps.random ?? Math.random;
-  /** Revocations sent right after a disconnect; closing waits for them. */
-  const revoking = new Set<Promise<void>>();
 
   const events = createSyncEvents({ db, database: deps.database, log, instanceId });
   const tokens = createTokens({ db, api, cipher, metrics, clock, instanceId });
@@ -84,12 +82,11 @@ export function createTempusService(deps: TempusServiceDeps) {
     clock,
     random,
     instanceId,
-    config: {
-      window: { pastDays: config.windowPastDays, futureDays: config.windowFutureDays },
-      syncIntervalMs: config.syncIntervalMs,
-      concurrency: config.concurrency,
-    },
+    config: { window: { pastDays: config.windowPastDays, futureDays: config.windowFutureDays }, minIntervalMs: config.minIntervalMs },
   });
+  const queue = createSyncQueue({ db, runner, clock, instanceId, config: { concurrency: config.concurrency, maxIntervalMs: config.maxIntervalMs } });
+  const revocations = createRevocations({ db, api, cipher, log, clock, random });
+  const keyRotation = createKeyRotation({ db, cipher, log, clock });
   const connect = createConnect({
     db,
     api,
@@ -97,7 +94,7 @@ export function createTempusService(deps: TempusServiceDeps) {
     log,
     clock,
     authorizeUrl: deps.authorizeUrl,
-    onConnected: (accountId) => void runner.enqueue(accountId, 'connect'),
+    onConnected: (accountId) => void queue.enqueue(accountId, 'connect'),
   });
 
   /** The accounts a sync request covers: the one named, checked, or all that can sync. */
@@ -134,7 +131,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       }
     }
     const trigger = caller.kind === 'operator' ? 'admin' : 'manual';
-    const syncs = targets.map((id) => ({ accountId: id, ...runner.enqueue(id, trigger) }));
+    const syncs = targets.map((id) => ({ accountId: id, ...queue.enqueue(id, trigger) }));
     if (options.wait) return { finished: await Promise.all(syncs.map((s) => s.done)) };
     return { started: syncs.map(({ id, accountId: target }) => ({ id, accountId: target })) };
   }
@@ -165,7 +162,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       lastSyncAt: a.lastSyncAt?.toISOString() ?? null,
       lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
       nextSyncAt: a.syncEnabled && a.state === 'active' ? (a.nextSyncAt?.toISOString() ?? null) : null,
-      syncIntervalSeconds: Math.round(config.syncIntervalMs / 1000),
+      syncIntervalSeconds: Math.round(config.maxIntervalMs / 1000),
       lastError:
         a.lastErrorCode && a.lastErrorAt
           ? { code: a.lastErrorCode, message: a.lastErrorMessage ?? '', at: a.lastErrorAt.toISOString() }
@@ -182,32 +179,8 @@ export function createTempusService(deps: TempusServiceDeps) {
   }
 
   async function disconnect(user: AuthUser, id: string) {
-    await ownedAccount(user, id);
-    // Local data goes at once (the account's events cascade with it); the revocation at
-    // Tempus is owed in a table and retried until Tempus has confirmed it.
-    const revocationId = await db.transaction(async (tx) => {
-      const removed = await accountsRepo.deleteAccount(tx, user.familyId, id);
-      return removed?.refreshTokenEnc ? revocationsRepo.insertPendingRevocation(tx, removed.refreshTokenEnc) : undefined;
-    });
-    log.info({ accountId: id }, 'Tempus account disconnected');
-    if (revocationId) {
-      const sent = processPendingRevocations().catch((err: unknown) => log.warn({ err }, 'owed Tempus revocations could not be sent'));
-      revoking.add(sent);
-      void sent.finally(() => revoking.delete(sent));
-    }
-  }
-
-  async function processPendingRevocations() {
-    const due = await revocationsRepo.duePendingRevocations(db, clock(), REVOCATIONS_PER_PASS);
-    for (const pending of due) {
-      try {
-        await api.revoke(cipher.decrypt(pending.refreshTokenEnc));
-        await revocationsRepo.deletePendingRevocation(db, pending.id);
-      } catch (err) {
-        log.warn({ code: (err as TempusError).code, attempts: pending.attempts + 1 }, 'Tempus revocation failed; will retry');
-        await revocationsRepo.postponePendingRevocation(db, pending.id, nextRetry(clock(), pending.attempts + 1, random));
-      }
-    }
+    const account = await ownedAccount(user, id);
+    await revocations.disconnect(user.familyId, account);
   }
 
   /** Deletes sync history older than the retention, in batches; returns how many syncs went. */
@@ -235,13 +208,16 @@ export function createTempusService(deps: TempusServiceDeps) {
     requestSync,
     openSyncStream: (user: AuthUser, lastEventId: string | undefined) => events.openFamilyStream(user.familyId, lastEventId),
     followOtherInstances: events.followOtherInstances,
-    runDueSyncs: runner.runDue,
-    processPendingRevocations,
+    runDueSyncs: queue.runDue,
+    nextDueAt: queue.nextDueAt,
+    processPendingRevocations: revocations.processOwed,
     pruneSyncHistory,
     countAccountsByState,
-    /** Stops taking scheduled work and waits for running syncs and revocations. */
+    reencryptStaleTokens: keyRotation.reencryptStale,
+    countTokensByKeyVersion: keyRotation.countByKeyVersion,
+    /** Calls running syncs off and waits until each has committed or rolled back. */
     async drain() {
-      await Promise.all([runner.drain(), ...revoking]);
+      await queue.drain();
     },
   };
 }

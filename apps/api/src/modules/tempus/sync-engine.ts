@@ -4,11 +4,13 @@
  * Fetching pages to the end happens before anything is written; applying is one
  * transaction, so a failure or a crash at any point leaves the calendar as it was.
  * Events are upserted on the unique (account, shift id) index, so duplicates cannot arise,
- * and only what changed is written.
+ * and only what changed is written. Memory is bounded: a listing holds at most
+ * MAX_LISTING_ITEMS items, and the apply reads only the events it can change (those the
+ * listing names, and for a full listing those in its window).
  */
 import type { Tx } from '../../db/client.js';
 import type { StoredSyncedEvent, SyncedEvents, SyncedEventWrite } from '../calendar/synced-events.js';
-import type { TempusApi } from './client.js';
+import type { CallOptions, TempusApi } from './client.js';
 import { eventHash, mapShift, type MappedEvent } from './mapping.js';
 import * as cacheRepo from './repository/shift-cache.js';
 import * as syncLogRepo from './repository/sync-log.js';
@@ -17,7 +19,10 @@ import { TempusError, type SyncType, type TempusItem, type TempusShift } from '.
 import { MAX_PAGE_SIZE } from './wire-schemas.js';
 
 const MAX_LISTING_RESTARTS = 3;
-const MAX_PAGES = 1_000;
+/** 40 full pages: far beyond any real schedule, and a bound on what one sync holds in memory. */
+export const MAX_LISTING_ITEMS = 20_000;
+/** A full listing that comes back empty is believed only when it still is this long after the first. */
+export const EMPTY_LISTING_CONFIRM_MS = 3_600_000;
 
 export interface FetchResult {
   items: TempusItem[];
@@ -41,6 +46,8 @@ export interface SyncAccountRef {
   familyId: string;
   userId: string;
   syncCursor: Date | null;
+  /** When a full listing last came back empty while the calendar had future shifts, if it did. */
+  emptyListingAt: Date | null;
 }
 
 /** Hands out an access token; `refresh` is called once when Tempus answers 401. */
@@ -50,7 +57,7 @@ export interface AccessTokens {
 }
 
 export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: Pick<SyncedEvents, 'read' | 'apply'> }) {
-  async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens, usage: SyncUsage): Promise<FetchResult> {
+  async function fetchAll(account: SyncAccountRef, type: SyncType, window: SyncWindow, tokens: AccessTokens, usage: SyncUsage, call: CallOptions): Promise<FetchResult> {
     // An incremental listing asks for every change, wherever the shift now lies: with the
     // window applied, a shift moved out of it would never be seen again and its old copy
     // would stay in the calendar.
@@ -60,7 +67,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
       let cursor: string | undefined;
       let serverTime: Date | undefined;
       try {
-        for (let page = 0; page < MAX_PAGES; page++) {
+        for (;;) {
           const query = {
             ...(since ? { updatedSince: since } : { from: window.from, to: window.to }),
             limit: MAX_PAGE_SIZE,
@@ -70,20 +77,22 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
           let result;
           try {
             usage.requests++;
-            result = await api.schedulesPage(token, query);
+            result = await api.schedulesPage(token, query, call);
           } catch (err) {
             if (!(err instanceof TempusError && err.code === 'unauthorized')) throw err;
             token = await tokens.refresh(token);
             usage.requests++;
-            result = await api.schedulesPage(token, query);
+            result = await api.schedulesPage(token, query, call);
           }
           // The first page's server_time is the next updated_since: Tempus's clock, not ours.
           serverTime ??= result.serverTime;
           items.push(...result.items);
+          if (items.length > MAX_LISTING_ITEMS) {
+            throw new TempusError('invalid_response', `Tempus listed more than ${MAX_LISTING_ITEMS} shifts for one account`);
+          }
           if (!result.nextCursor) return { items, serverTime };
           cursor = result.nextCursor;
         }
-        throw new TempusError('invalid_response', `Tempus kept paging past ${MAX_PAGES} pages`);
       } catch (err) {
         if (err instanceof TempusError && err.code === 'invalid_cursor' && attempt < MAX_LISTING_RESTARTS) continue;
         if (err instanceof TempusError && err.code === 'unauthorized') {
@@ -115,10 +124,13 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
     // A quiet incremental sync reads and writes nothing.
     if (latest.size === 0 && type === 'incremental') return { fetched: 0, created: 0, updated: 0, deleted: 0 };
 
+    const full = type !== 'incremental';
     const source = { kind: 'tempus' as const, id: account.id };
+    const listedIds = [...latest.keys()];
     const existing = new Map<string, StoredSyncedEvent>();
-    for (const e of await calendar.read(tx, source)) existing.set(e.externalId, e);
-    const cached = new Map((await cacheRepo.accountCache(tx, account.id)).map((c) => [c.tempusId, c.payloadHash]));
+    for (const e of await calendar.read(tx, source, { externalIds: listedIds, ...(full && { window }) })) existing.set(e.externalId, e);
+    if (full && shifts.length === 0) guardEmptyListing(account, existing.values(), now);
+    const cached = new Map((await cacheRepo.accountCache(tx, account.id, listedIds)).map((c) => [c.tempusId, c.payloadHash]));
 
     const upserts: SyncedEventWrite[] = [];
     const cacheWrites: { tempusId: string; tempusUpdatedAt: Date; payloadHash: string }[] = [];
@@ -147,7 +159,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
     }
 
     const removals: StoredSyncedEvent[] = tombstoneIds.flatMap((id) => existing.get(id) ?? []);
-    if (type !== 'incremental') {
+    if (full) {
       // A full listing is the whole truth for its window: what it lacks no longer exists.
       const seen = new Set(shifts.map((s) => s.id));
       const tombstoned = new Set(tombstoneIds);
@@ -175,6 +187,18 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
 }
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;
+
+/**
+ * A full listing that comes back empty while the calendar holds shifts of the account still
+ * to come is more likely a Tempus fault than a cancelled life: it is applied only when a
+ * second empty listing, at least EMPTY_LISTING_CONFIRM_MS after the first, says the same.
+ */
+function guardEmptyListing(account: SyncAccountRef, inWindow: Iterable<StoredSyncedEvent>, now: Date) {
+  const futureShifts = [...inWindow].some((e) => e.startAt > now);
+  if (!futureShifts) return;
+  if (account.emptyListingAt && now.getTime() - account.emptyListingAt.getTime() >= EMPTY_LISTING_CONFIRM_MS) return;
+  throw new TempusError('suspicious_empty_listing', 'Tempus listed no shifts at all while the calendar has shifts to come; nothing was removed');
+}
 
 /**
  * A shift changed while its listing was paged can appear twice (the contract), and a page

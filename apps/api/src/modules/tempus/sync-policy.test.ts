@@ -42,10 +42,10 @@ describe('syncTypeFor', () => {
 });
 
 describe('nextRegularSync', () => {
-  it('falls between 75 % and 90 % of the interval, by the random draw', () => {
-    const interval = 6 * 3_600_000;
-    expect(nextRegularSync(now, interval, () => 0)).toEqual(at(0.75 * interval));
-    expect(nextRegularSync(now, interval, () => 1)).toEqual(at(0.9 * interval));
-    expect(nextRegularSync(now, interval, () => 0.5)).toEqual(at(0.825 * interval));
+  it('is never sooner than the minimum interval, and at most 10 % later, by the random draw', () => {
+    const interval = 900_000;
+    expect(nextRegularSync(now, interval, () => 0)).toEqual(at(interval));
+    expect(nextRegularSync(now, interval, () => 1)).toEqual(at(1.1 * interval));
+    expect(nextRegularSync(now, interval, () => 0.5)).toEqual(at(1.05 * interval));
   });
 });

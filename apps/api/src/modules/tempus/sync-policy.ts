@@ -40,7 +40,13 @@ export function syncTypeFor(account: { syncCursor: Date | null; lastFullSyncAt: 
   return 'incremental';
 }
 
-/** Due again before the next scheduler tick (between 75 % and 90 % of the interval), spread so a fleet does not line up. */
-export function nextRegularSync(now: Date, intervalMs: number, random: () => number): Date {
-  return new Date(now.getTime() + intervalMs * (0.75 + 0.15 * random()));
+/** A background sync soon pays off for an account whose next shift starts within this. */
+export const SHIFT_SOON_MS = 48 * 3_600_000;
+
+/**
+ * Due again the minimum interval after a successful sync, up to 10 % later so that a fleet
+ * synced together does not stay in step (never earlier: the interval is a promise to Tempus).
+ */
+export function nextRegularSync(now: Date, minIntervalMs: number, random: () => number): Date {
+  return new Date(now.getTime() + minIntervalMs * (1 + 0.1 * random()));
 }

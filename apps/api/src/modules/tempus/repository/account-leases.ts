@@ -2,7 +2,7 @@
  * Sync leases on `tempus_accounts`: which process syncs an account now, and until when its
  * claim holds if it dies. Renewed while a sync runs.
  */
-import { and, asc, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { tempusAccounts } from '../../../db/schema.js';
 
@@ -27,29 +27,51 @@ export async function releaseLease(db: DbOrTx, id: string, owner: string) {
     .where(and(eq(tempusAccounts.id, id), eq(tempusAccounts.leaseOwner, owner)));
 }
 
+/** How a pass ranks due accounts. */
+export interface ClaimOrder {
+  /** Accounts whose last success is older than this (the slowest cadence) come first, whatever else. */
+  overdueBefore: Date;
+  /** Then accounts whose next shift starts before this. */
+  shiftSoonBefore: Date;
+}
+
 /**
- * Claims up to `limit` due accounts for this process. `FOR UPDATE SKIP LOCKED` lets several
- * instances claim at once without waiting on or overlapping each other; the lease then
- * keeps the claim while the sync runs outside this transaction.
+ * Claims up to `limit` due accounts for this process, the most urgent first (overdue for
+ * the slowest cadence, then a shift soon, then the longest due). `FOR UPDATE SKIP LOCKED`
+ * lets several instances claim at once without waiting on or overlapping each other; the
+ * lease then keeps the claim while the sync runs outside this transaction.
  */
-export async function claimDueAccounts(tx: DbOrTx, owner: string, now: Date, until: Date, limit: number, onlyRetries: boolean) {
+export async function claimDueAccounts(tx: DbOrTx, owner: string, now: Date, until: Date, limit: number, order: ClaimOrder) {
+  const a = tempusAccounts;
   const due = await tx
-    .select({ id: tempusAccounts.id })
-    .from(tempusAccounts)
+    .select({ id: a.id })
+    .from(a)
     .where(
       and(
-        eq(tempusAccounts.syncEnabled, true),
-        eq(tempusAccounts.state, 'active'),
-        lte(tempusAccounts.nextSyncAt, now),
-        or(isNull(tempusAccounts.leaseExpiresAt), lt(tempusAccounts.leaseExpiresAt, now)),
-        onlyRetries ? gt(tempusAccounts.consecutiveFailures, 0) : undefined,
+        eq(a.syncEnabled, true),
+        eq(a.state, 'active'),
+        lte(a.nextSyncAt, now),
+        or(isNull(a.leaseExpiresAt), lt(a.leaseExpiresAt, now)),
       ),
     )
-    .orderBy(asc(tempusAccounts.nextSyncAt))
+    .orderBy(
+      desc(sql`coalesce(${a.lastSuccessAt} < ${order.overdueBefore.toISOString()}::timestamptz, true)`),
+      desc(sql`coalesce(${a.nextShiftAt} < ${order.shiftSoonBefore.toISOString()}::timestamptz, false)`),
+      asc(a.nextSyncAt),
+    )
     .limit(limit)
-    .for('update', { skipLocked: true });
+    .for('update', { of: a, skipLocked: true });
   if (due.length === 0) return [];
   const ids = due.map((d) => d.id);
-  await tx.update(tempusAccounts).set({ leaseOwner: owner, leaseExpiresAt: until }).where(inArray(tempusAccounts.id, ids));
+  await tx.update(a).set({ leaseOwner: owner, leaseExpiresAt: until }).where(inArray(a.id, ids));
   return ids;
+}
+
+/** When the next account falls due (for the pacer to sleep until then), or undefined if none will. */
+export async function nextDueAt(db: DbOrTx): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ at: min(tempusAccounts.nextSyncAt) })
+    .from(tempusAccounts)
+    .where(and(eq(tempusAccounts.syncEnabled, true), eq(tempusAccounts.state, 'active')));
+  return row?.at ?? undefined;
 }

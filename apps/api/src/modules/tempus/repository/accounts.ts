@@ -21,6 +21,7 @@ export const accountColumns = {
   lastSuccessAt: tempusAccounts.lastSuccessAt,
   lastFullSyncAt: tempusAccounts.lastFullSyncAt,
   nextSyncAt: tempusAccounts.nextSyncAt,
+  emptyListingAt: tempusAccounts.emptyListingAt,
   consecutiveFailures: tempusAccounts.consecutiveFailures,
   lastErrorCode: tempusAccounts.lastErrorCode,
   lastErrorMessage: tempusAccounts.lastErrorMessage,
@@ -121,6 +122,20 @@ export async function setSyncEnabled(db: DbOrTx, familyId: string, id: string, e
     .where(and(eq(tempusAccounts.familyId, familyId), eq(tempusAccounts.id, id)));
 }
 
+/**
+ * Locks every connection of a Tempus user (in every family), in id order so that two
+ * disconnects of the same user cannot both believe the other still holds the grant.
+ */
+export async function lockConnectionsOf(tx: DbOrTx, tempusUserId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: tempusAccounts.id })
+    .from(tempusAccounts)
+    .where(eq(tempusAccounts.tempusUserId, tempusUserId))
+    .orderBy(asc(tempusAccounts.id))
+    .for('update');
+  return rows.map((r) => r.id);
+}
+
 export async function deleteAccount(db: DbOrTx, familyId: string, id: string) {
   const [row] = await db
     .delete(tempusAccounts)
@@ -132,7 +147,7 @@ export async function deleteAccount(db: DbOrTx, familyId: string, id: string) {
 export async function recordSyncSuccess(
   db: DbOrTx,
   id: string,
-  values: { cursor: Date; now: Date; full: boolean; nextSyncAt: Date },
+  values: { cursor: Date; now: Date; full: boolean; nextSyncAt: Date; nextShiftAt: Date | null },
 ) {
   await db
     .update(tempusAccounts)
@@ -140,8 +155,9 @@ export async function recordSyncSuccess(
       syncCursor: values.cursor,
       lastSyncAt: values.now,
       lastSuccessAt: values.now,
-      ...(values.full && { lastFullSyncAt: values.now }),
+      ...(values.full && { lastFullSyncAt: values.now, emptyListingAt: null }),
       nextSyncAt: values.nextSyncAt,
+      nextShiftAt: values.nextShiftAt,
       consecutiveFailures: 0,
       lastErrorCode: null,
       lastErrorMessage: null,
@@ -154,11 +170,12 @@ export async function recordSyncSuccess(
 export async function recordSyncFailure(
   db: DbOrTx,
   id: string,
-  values: { code: string; message: string; now: Date; nextSyncAt: Date },
+  values: { code: string; message: string; now: Date; nextSyncAt: Date; emptyListing?: boolean },
 ) {
   await db
     .update(tempusAccounts)
     .set({
+      ...(values.emptyListing && { emptyListingAt: sql`coalesce(${tempusAccounts.emptyListingAt}, ${values.now.toISOString()}::timestamptz)` }),
       lastSyncAt: values.now,
       nextSyncAt: values.nextSyncAt,
       consecutiveFailures: sql`${tempusAccounts.consecutiveFailures} + 1`,

@@ -4,11 +4,17 @@ import { BULK_ROWS, ID_LIST_ROWS, inChunks } from '../../../db/bulk.js';
 import type { DbOrTx } from '../../../db/client.js';
 import { tempusScheduleCache } from '../../../db/schema.js';
 
-export async function accountCache(tx: DbOrTx, accountId: string) {
+/** The cached versions of the named shifts of the account. */
+export async function accountCache(tx: DbOrTx, accountId: string, tempusIds: readonly string[]) {
   return tx
     .select({ tempusId: tempusScheduleCache.tempusId, payloadHash: tempusScheduleCache.payloadHash })
     .from(tempusScheduleCache)
-    .where(eq(tempusScheduleCache.accountId, accountId));
+    .where(
+      and(
+        eq(tempusScheduleCache.accountId, accountId),
+        sql`${tempusScheduleCache.tempusId} in (select jsonb_array_elements_text(${JSON.stringify(tempusIds)}::jsonb))`,
+      ),
+    );
 }
 
 export async function upsertCache(tx: DbOrTx, accountId: string, rows: { tempusId: string; tempusUpdatedAt: Date; payloadHash: string }[]) {
