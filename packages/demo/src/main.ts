@@ -1,21 +1,24 @@
 /**
- * `pnpm demo`: the whole product on one machine with nothing else installed. Starts the
- * Tempus simulator (in this process) with Swedish demo staff, the API with embedded
- * PostgreSQL under ./data and its scheduler, and the built web app; seeds a demo family
- * over the API and connects the first parent's Tempus through the real OAuth flow.
- * Ctrl-C stops everything.
+ * `pnpm demo`: the whole product on one machine with nothing else installed. Builds the
+ * web app, starts the Tempus simulator (in this process) with Swedish demo staff, the API
+ * with embedded PostgreSQL under ./data and its scheduler, and the built web app; seeds a
+ * demo family over the API and connects both parents' Tempus through the real OAuth flow.
+ * Then it prints a short banner and, from there on, what the API and the web app log.
+ * Ctrl-C stops everything and exits cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
 import { HttpSession } from './http-session.js';
-import { repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
+import { buildWeb, repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
 
 const SIM_PORT = 4010;
 const API_PORT = 3000;
 const WEB_PORT = 5173;
 const API_URL = `http://localhost:${API_PORT}`;
 const WEB_URL = `http://localhost:${WEB_PORT}`;
+/** The same web app under the address browsers may be given instead; it sends them on to WEB_URL. */
+const WEB_URL_BY_ADDRESS = `http://127.0.0.1:${WEB_PORT}`;
 const DAY_MS = 86_400_000;
 /** The simulator's seed: the same demo staff (and Tempus user ids) on every run. */
 const SIM_SEED = 2026;
@@ -28,7 +31,7 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    console.log('\nStopping the demo…');
+    console.log('\nStopping…');
     await Promise.allSettled(children.map((child) => child.stop()));
     await sim?.close();
   }
@@ -39,6 +42,9 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 async function main() {
+  console.log('Building the web app…');
+  buildWeb();
+  console.log('Starting the Tempus simulator, the API and the web app…');
   const client = { clientId: 'familyhub-dev', clientSecret: randomBytes(24).toString('base64url') };
   sim = await startTempusSim({
     port: SIM_PORT,
@@ -49,7 +55,6 @@ async function main() {
   const staff = sim.seed({ users: 3, seed: SIM_SEED, from: new Date(now - 30 * DAY_MS), to: new Date(now + 60 * DAY_MS) });
   const [first, second] = staff;
   if (!first || !second) throw new Error('the simulator seeded too few users');
-  console.log(`Tempus simulator: ${sim.url}`);
 
   const [api, web] = await Promise.all([
     startApi({
@@ -58,9 +63,8 @@ async function main() {
       tempus: { url: sim.url, ...client },
       pgliteDir: path.join(repoRoot, 'data/pglite'),
       env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn' },
-      echo: true,
     }),
-    startWeb({ port: WEB_PORT, apiUrl: API_URL, echo: true }),
+    startWeb({ port: WEB_PORT, apiUrl: API_URL }),
   ]);
   children.push(api, web);
 
@@ -71,29 +75,32 @@ async function main() {
 
   const parentSession = new HttpSession(API_URL);
   await parentSession.signUpOrLogIn(parent);
+  const partnerSession = new HttpSession(API_URL);
   const me = await parentSession.json<{ members: { email: string }[] }>('/api/me');
   for (const [member, role] of [[partner, 'parent'], [child, 'member']] as const) {
     if (!me.members.some((m) => m.email === member.email)) {
       await parentSession.json('/api/family/members', { method: 'POST', body: { ...member, role } });
     }
   }
-  // The simulator forgets its grants when it stops, so every run connects (again); the API
-  // then updates the family's existing account instead of adding one.
+  await partnerSession.signUpOrLogIn({ ...partner, familyName });
+  // Both parents work shifts, as in most families. The simulator forgets its grants when it
+  // stops, so every run connects (again); the API then updates the existing accounts.
   await parentSession.connectTempus(first);
+  await partnerSession.connectTempus(second);
 
+  const pad = (text: string) => text.padEnd(26);
   console.log(`
-Familjehubben is running: ${WEB_URL}
+Familjehubben is running: ${WEB_URL}  (or ${WEB_URL_BY_ADDRESS})
 
-Sign in as
-  parent:        ${parent.email} / ${DEMO_PASSWORD}  (${parent.name}, Tempus connected)
-  second parent: ${partner.email} / ${DEMO_PASSWORD}  (${partner.name})
-  child:         ${child.email} / ${DEMO_PASSWORD}  (member, read-only settings)
+Sign in with password ${DEMO_PASSWORD} as
+  ${pad(parent.email)}${parent.name}, parent, Tempus connected
+  ${pad(partner.email)}${partner.name}, parent, Tempus connected
+  ${pad(child.email)}${child.name}, child
 
-On the Tempus consent page the second parent can use
-  ${second.email} / ${second.password}
-
-The API is at ${API_URL}, the Tempus simulator at ${sim.url}. Data lives in ./data.
-Press Ctrl-C to stop.`);
+API ${API_URL} · Tempus simulator ${sim.url} · data in ./data
+Press Ctrl-C to stop.
+`);
+  for (const running of children) running.echo();
 }
 
 main().catch(async (err: unknown) => {
