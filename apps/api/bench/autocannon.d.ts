@@ -1,4 +1,4 @@
-/** The part of autocannon's API the calendar-read benchmark uses (the package ships no types). */
+/** The part of autocannon's API the calendar-read and feed-out benchmarks use (the package ships no types). */
 declare module 'autocannon' {
   interface Options {
     url: string;
@@ -26,6 +26,7 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
     '2xx': number;
+    '3xx': number;
     latency: Histogram & { totalCount: number };
     requests: Histogram & { sent: number };
     throughput: Histogram;

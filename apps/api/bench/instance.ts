@@ -3,7 +3,9 @@
  * are its own). It builds the real app with `buildApp` from its environment, then:
  * - `BENCH_MODE=sync`: on "go", runs one scheduler pass (`runDueSyncs()`, what a cron tick
  *   runs), sampling its RSS, and reports what it synced;
- * - `BENCH_MODE=serve`: listens on a free port until told to stop.
+ * - `BENCH_MODE=serve`: listens on a free port until told to stop;
+ * - `BENCH_MODE=pace`: the same, with the scheduler running (the pacer syncs due accounts
+ *   in the background, as in production).
  */
 import { Writable } from 'node:stream';
 import { buildApp } from '../src/app.js';
@@ -76,11 +78,11 @@ function syncOutcomeLog(outcomes: SyncOutcomes) {
 
 async function main() {
   const outcomes: SyncOutcomes = { accountIds: [], succeeded: 0, failed: 0, errors: {} };
-  const app = await buildApp(loadConfig(process.env), { logStream: syncOutcomeLog(outcomes), logLevel: 'info' });
-  await app.ready();
   const mode = process.env.BENCH_MODE ?? 'sync';
+  const app = await buildApp(loadConfig(process.env), { logStream: syncOutcomeLog(outcomes), logLevel: 'info', startScheduler: mode === 'pace' });
+  await app.ready();
 
-  if (mode === 'serve') {
+  if (mode === 'serve' || mode === 'pace') {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     await send({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });

@@ -1,10 +1,11 @@
 /**
- * `pnpm bench`: the performance benchmarks of the API's Tempus integration and calendar.
+ * `pnpm bench`: the performance benchmarks of the API's Tempus integration, calendar,
+ * calendar subscriptions and calendar feed.
  * Each runs the real API code against real PostgreSQL and the Tempus simulator over HTTP,
  * prints its figures against their floors and targets, and writes
  * `bench/results/<name>.json`. See bench/README.md.
  *
- *   pnpm bench                       all benchmarks, full size (~13 min)
+ *   pnpm bench                       all benchmarks, full size (~45 min)
  *   pnpm bench --only calendar-read  one (repeatable, or comma-separated)
  *   pnpm bench --smoke               tiny sizes, results to a temp folder (CI)
  *   pnpm bench --keep                keep the benchmark databases for inspection
@@ -18,13 +19,31 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApplyThroughput } from './benchmarks/apply-throughput.js';
 import { runCalendarRead } from './benchmarks/calendar-read.js';
+import { runFeedOut } from './benchmarks/feed-out.js';
 import { runFleetBenchmarks } from './benchmarks/fleet.js';
+import { runFreshness } from './benchmarks/freshness.js';
 import { runMultiInstance } from './benchmarks/multi-instance.js';
+import { runFreshnessQuota } from './benchmarks/quota.js';
 import { runRequestsPerSync } from './benchmarks/requests-per-sync.js';
+import { runSubscriptionApply } from './benchmarks/subscription-apply.js';
 import { adminUrl, serverVersion } from './lib/database.js';
 import { environment, markdownTable, textTable, writeResult, type BenchResult, type RunContext } from './lib/report.js';
 
-const BENCHMARKS = ['fleet-sync', 'quiet-incremental', 'requests-per-sync', 'apply-throughput', 'calendar-read', 'multi-instance'] as const;
+const BENCHMARKS = [
+  'fleet-sync',
+  'quiet-incremental',
+  'quiet-sync-cost',
+  'requests-per-sync',
+  'apply-throughput',
+  'calendar-read',
+  'multi-instance',
+  'freshness-rate',
+  'interactive-under-load',
+  'near-term-priority',
+  'freshness-quota',
+  'subscription-apply',
+  'feed-out',
+] as const;
 type Name = (typeof BENCHMARKS)[number];
 
 const { values } = parseArgs({
@@ -107,10 +126,19 @@ async function stage(names: Name[], run: () => Promise<BenchResult[]>) {
 await stage(['requests-per-sync'], async () => [await runRequestsPerSync(ctx)]);
 await stage(['apply-throughput'], async () => [await runApplyThroughput(ctx)]);
 await stage(['calendar-read'], async () => [await runCalendarRead(ctx)]);
-await stage(['fleet-sync', 'quiet-incremental'], () =>
-  runFleetBenchmarks(ctx, { fleet: selected.has('fleet-sync'), quiet: selected.has('quiet-incremental') }),
+await stage(['fleet-sync', 'quiet-incremental', 'quiet-sync-cost'], () =>
+  runFleetBenchmarks(ctx, { fleet: selected.has('fleet-sync'), quiet: selected.has('quiet-incremental') || selected.has('quiet-sync-cost') }),
 );
 await stage(['multi-instance'], async () => [await runMultiInstance(ctx)]);
+await stage(['freshness-rate', 'interactive-under-load', 'near-term-priority'], () =>
+  runFreshness(ctx, {
+    rate: selected.has('freshness-rate') || selected.has('interactive-under-load'),
+    near: selected.has('near-term-priority'),
+  }),
+);
+await stage(['freshness-quota'], async () => [await runFreshnessQuota(ctx)]);
+await stage(['subscription-apply'], async () => [await runSubscriptionApply(ctx)]);
+await stage(['feed-out'], async () => [await runFeedOut(ctx)]);
 
 const figures = all.flatMap((r) => r.figures);
 console.log(`\n=== Summary (${ctx.command}, ${((performance.now() - started) / 60_000).toFixed(1)} min) ===\n`);

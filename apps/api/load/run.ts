@@ -2,8 +2,8 @@
  * The load test and memory soak: 200 families on the calendar and settings pages while the
  * scheduler syncs all their accounts, for 10 minutes by default.
  *
- *   cd apps/api && node --expose-gc --import tsx load/run.ts        # 200 families, 600 s, 20 connections
- *   cd apps/api && node --expose-gc --import tsx load/run.ts --families 50 --duration 60 --connections 10
+ *   cd apps/api && node --expose-gc --conditions=development --import tsx load/run.ts        # 200 families, 600 s, 20 connections
+ *   cd apps/api && node --expose-gc --conditions=development --import tsx load/run.ts --families 50 --duration 60 --connections 10
  *
  * It creates its own database on the PostgreSQL server LOAD_DATABASE_URL points at
  * (default postgres://postgres@127.0.0.1:5432/postgres), migrates it, drops it after, prints

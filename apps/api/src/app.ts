@@ -11,7 +11,9 @@ import type { Database } from './db/client.js';
 import { loggerOptions } from './lib/logger.js';
 import accountsModule from './modules/accounts/plugin.js';
 import calendarModule from './modules/calendar/plugin.js';
-import healthModule from './modules/health/plugin.js';
+import feedModule, { type FeedModuleOptions } from './modules/feed/plugin.js';
+import operationsModule from './modules/operations/plugin.js';
+import subscriptionsModule, { type SubscriptionsModuleOptions } from './modules/subscriptions/plugin.js';
 import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
 import databasePlugin from './plugins/database.js';
 import docs from './plugins/docs.js';
@@ -47,6 +49,8 @@ export interface BuildOptions {
   /** Run the scheduled jobs on their cron schedules (server.ts does; tests run a job by name when they ask). */
   startScheduler?: boolean;
   tempus?: TempusModuleOptions;
+  subscriptions?: SubscriptionsModuleOptions;
+  feed?: FeedModuleOptions;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -95,15 +99,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(security, { webOrigin: config.http.webOrigin });
   await app.register(scheduler, { start: options.startScheduler ?? false });
 
-  await app.register(healthModule);
   await app.register(accountsModule, {
     sessionSecret: config.session.secret,
     sessionTtlMs: config.session.ttlMs,
     adminToken: config.adminToken,
   });
+  await app.register(operationsModule, { public: config.metricsAndDocsPublic });
   await app.register(eventStreams, { limits: config.http.eventStreams });
   await app.register(calendarModule);
   await app.register(tempusModule, { config, ...options.tempus });
+  await app.register(subscriptionsModule, { config, ...options.subscriptions });
+  await app.register(feedModule, { config, ...options.feed });
 
   return app;
 }

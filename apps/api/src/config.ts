@@ -1,6 +1,8 @@
 /**
  * The API's configuration: one zod schema over the environment, parsed once at start-up
- * and frozen. A bad value fails with one line naming the variable.
+ * and frozen. A bad value fails with one line naming the variable. Without NODE_ENV the
+ * API runs as production, so a deployment that forgets it still refuses to start on the
+ * public development secrets; development is chosen explicitly (`pnpm dev`, the demo).
  */
 import { fileURLToPath } from 'node:url';
 import { validate as isValidCron } from 'node-cron';
@@ -14,6 +16,9 @@ const DEV_ONLY_SESSION_SECRET = 'development-only-session-secret-not-for-product
 const DEV_ONLY_CLIENT = { id: 'familyhub-dev', secret: 'familyhub-dev-secret' };
 const DEV_ONLY_TEMPUS_URL = 'http://127.0.0.1:4010';
 const CALLBACK_PATH = '/api/tempus/callback';
+/** How every placeholder in `.env.example` starts: never accepted as a secret in production. */
+const PLACEHOLDER_PREFIX = 'replace-with-';
+const SECRET_VARIABLES = ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'] as const;
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalString = z
@@ -22,7 +27,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   DATABASE_URL: optionalString.pipe(z.url().startsWith('postgres').optional()),
   PGLITE_DIR: z.string().optional(),
@@ -41,6 +46,7 @@ const envSchema = z.object({
   EVENT_STREAMS_PER_INSTANCE: z.coerce.number().int().min(1).max(100_000).default(1_000),
   EVENT_STREAM_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(25),
   HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(30),
+  METRICS_AND_DOCS_PUBLIC: bool.optional(),
   ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TEMPUS_ENABLED: bool.default(true),
   TEMPUS_AUTH_URL: optionalString.pipe(z.url().optional()),
@@ -67,6 +73,14 @@ const envSchema = z.object({
   TEMPUS_SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   TEMPUS_SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   TEMPUS_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Lets calendar subscriptions fetch from loopback and private addresses (development and tests). */
+  ICS_ALLOW_PRIVATE_HOSTS: bool.default(false),
+  ICS_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
+  /** Where phones reach the API: the base of each member's calendar feed address. */
+  PUBLIC_API_URL: z
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
+    .default('http://localhost:3000'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -86,27 +100,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   // Outside development nothing falls back to the development values: each must be set.
   const development = e.NODE_ENV === 'development';
+  // Says why a variable is required when the operator never chose production.
+  const outsideDevelopment = env.NODE_ENV?.trim() ? 'outside development' : 'outside development (NODE_ENV is unset, so production)';
+  if (production) {
+    const placeholder = SECRET_VARIABLES.find((name) => e[name]?.startsWith(PLACEHOLDER_PREFIX));
+    if (placeholder) throw new ConfigError(`Invalid configuration: ${placeholder} is still the .env.example placeholder; set a real value`);
+  }
 
   const sessionSecret = e.SESSION_SECRET ?? (development ? DEV_ONLY_SESSION_SECRET : undefined);
-  if (!sessionSecret) throw new ConfigError('Invalid configuration: SESSION_SECRET is required outside development');
+  if (!sessionSecret) throw new ConfigError(`Invalid configuration: SESSION_SECRET is required ${outsideDevelopment}`);
   if (production && sessionSecret === DEV_ONLY_SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET must not be the development default in production');
   }
 
   const encryptionKey = e.TEMPUS_TOKEN_ENCRYPTION_KEY ?? (development ? DEV_ONLY_ENCRYPTION_KEY : undefined);
+  // The key also encrypts subscription URLs and feed secrets, so production refuses the
+  // development key whether Tempus is on or not.
+  if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
+  }
   const clientId = e.TEMPUS_CLIENT_ID ?? (development ? DEV_ONLY_CLIENT.id : undefined);
   const clientSecret = e.TEMPUS_CLIENT_SECRET ?? (development ? DEV_ONLY_CLIENT.secret : undefined);
   const authUrl = e.TEMPUS_AUTH_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
   const apiUrl = e.TEMPUS_API_URL ?? (development ? DEV_ONLY_TEMPUS_URL : undefined);
   if (e.TEMPUS_ENABLED) {
     if (!encryptionKey) {
-      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required outside development');
+      throw new ConfigError(`Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY is required ${outsideDevelopment}`);
     }
-    if (production && encryptionKey === DEV_ONLY_ENCRYPTION_KEY) {
-      throw new ConfigError('Invalid configuration: TEMPUS_TOKEN_ENCRYPTION_KEY must not be the development default in production');
-    }
-    if (!authUrl) throw new ConfigError('Invalid configuration: TEMPUS_AUTH_URL is required outside development');
-    if (!apiUrl) throw new ConfigError('Invalid configuration: TEMPUS_API_URL is required outside development');
+    if (!authUrl) throw new ConfigError(`Invalid configuration: TEMPUS_AUTH_URL is required ${outsideDevelopment}`);
+    if (!apiUrl) throw new ConfigError(`Invalid configuration: TEMPUS_API_URL is required ${outsideDevelopment}`);
     if (!clientId) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_ID is required when TEMPUS_ENABLED=true');
     if (!clientSecret) throw new ConfigError('Invalid configuration: TEMPUS_CLIENT_SECRET is required when TEMPUS_ENABLED=true');
     if (production && clientSecret === DEV_ONLY_CLIENT.secret) {
@@ -135,6 +157,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     session: { secret: sessionSecret, ttlMs: e.SESSION_TTL_HOURS * 3_600_000 },
     adminToken: e.ADMIN_API_TOKEN,
+    /** GET /metrics and /docs for everyone, or only for the operator token (the default in production). */
+    metricsAndDocsPublic: e.METRICS_AND_DOCS_PUBLIC ?? !production,
     tempus: {
       enabled: e.TEMPUS_ENABLED,
       authUrl: (authUrl ?? DEV_ONLY_TEMPUS_URL).replace(/\/$/, ''),
@@ -151,6 +175,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowPastDays: e.TEMPUS_SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.TEMPUS_SYNC_WINDOW_FUTURE_DAYS,
       syncConcurrency: e.TEMPUS_SYNC_CONCURRENCY,
+    },
+    /**
+     * Calendar subscriptions in and the family's calendar out. Both keep secrets encrypted
+     * with the Tempus token keys, so without a configured key (Tempus turned off, outside
+     * development) neither exists.
+     */
+    calendarSync: {
+      enabled: encryptionKey !== undefined,
+      allowPrivateHosts: e.ICS_ALLOW_PRIVATE_HOSTS,
+      syncIntervalMs: e.ICS_SYNC_INTERVAL_MINUTES * 60_000,
+      publicApiUrl: e.PUBLIC_API_URL.replace(/\/$/, ''),
     },
   });
 }

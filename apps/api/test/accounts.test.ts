@@ -70,6 +70,16 @@ describe('sign-up, login and logout', () => {
     expect(res.body.message).toContain('password');
   });
 
+  it('refuses a password from the list of the most common ones, at sign-up and for a new member', async () => {
+    const signup = await ctx.client().post('/api/auth/signup', { email: uniqueEmail(), password: 'Password123', name: 'Anna', familyName: 'Familjen Vanlig' });
+    expect(signup.status).toBe(400);
+    expect(signup.body).toEqual({ error: 'password_too_common', message: expect.any(String) });
+    const { client } = await ctx.newParent();
+    const member = await client.post('/api/family/members', { email: uniqueEmail(), password: 'qwertyuiop', name: 'Elsa', role: 'member' });
+    expect(member.status).toBe(400);
+    expect(member.body.error).toBe('password_too_common');
+  });
+
   it('logs in with the right password and answers 401 to a wrong one or an unknown email', async () => {
     const email = uniqueEmail();
     await ctx.client().post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'A', familyName: 'B' });

@@ -14,10 +14,18 @@ const production = {
   TEMPUS_API_URL: 'https://api.tempus.example',
 };
 
+/** `.env.example` as `cp .env.example .env` gives it, and with its commented-out placeholders filled in as they stand. */
+function envExample(uncommentPlaceholders = false): Record<string, string> {
+  let text = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+  if (uncommentPlaceholders) text = text.replace(/^# ([A-Z_]+=replace-with-)/gm, '$1');
+  return parseEnv(text) as Record<string, string>;
+}
+
 describe('configuration', () => {
-  it('starts in development with every documented default', () => {
-    const config = loadConfig({});
+  it('starts in development with every documented default when NODE_ENV=development', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.env).toBe('development');
+    expect(config.prettyLogs).toBe(true);
     expect(config.http).toEqual({
       port: 3000,
       host: '127.0.0.1',
@@ -41,16 +49,53 @@ describe('configuration', () => {
     expect(config.adminToken).toBeUndefined();
   });
 
-  it('starts in development from .env.example copied as it is, against the bundled simulator', () => {
-    const example = parseEnv(readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8'));
-    const config = loadConfig(example);
+  it('runs as production when NODE_ENV is unset', () => {
+    const { NODE_ENV: _, ...withoutNodeEnv } = production;
+    const config = loadConfig(withoutNodeEnv);
+    expect(config.env).toBe('production');
+    expect(config.prettyLogs).toBe(false);
+  });
+
+  it('refuses to start without NODE_ENV and without secrets, in one line naming the variable and why', () => {
+    expect(() => loadConfig({})).toThrow(
+      new ConfigError('Invalid configuration: SESSION_SECRET is required outside development (NODE_ENV is unset, so production)'),
+    );
+    expect(() => loadConfig({ SESSION_SECRET: production.SESSION_SECRET })).toThrow(
+      'TEMPUS_TOKEN_ENCRYPTION_KEY is required outside development (NODE_ENV is unset, so production)',
+    );
+  });
+
+  it('refuses the development secrets when NODE_ENV is unset', () => {
+    const { NODE_ENV: _, ...withoutNodeEnv } = production;
+    expect(() => loadConfig({ ...withoutNodeEnv, SESSION_SECRET: 'development-only-session-secret-not-for-production' })).toThrow(
+      'SESSION_SECRET must not be the development default in production',
+    );
+  });
+
+  it('refuses to start from .env.example copied as it is until real secrets are set', () => {
+    expect(() => loadConfig(envExample())).toThrow('SESSION_SECRET is required outside development (NODE_ENV is unset, so production)');
+  });
+
+  it('refuses every .env.example placeholder as a secret in production', () => {
+    const filled = envExample(true);
+    for (const variable of ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET']) {
+      expect(filled[variable], variable).toMatch(/^replace-with-/);
+      expect(() => loadConfig({ ...production, [variable]: filled[variable] })).toThrow(
+        new ConfigError(`Invalid configuration: ${variable} is still the .env.example placeholder; set a real value`),
+      );
+    }
+    expect(() => loadConfig({ ...production, TEMPUS_TOKEN_ENCRYPTION_KEY: filled.TEMPUS_TOKEN_ENCRYPTION_KEY })).toThrow('TEMPUS_TOKEN_ENCRYPTION_KEY');
+  });
+
+  it('starts in development from .env.example when a development script sets NODE_ENV, against the bundled simulator', () => {
+    const config = loadConfig({ ...envExample(), NODE_ENV: 'development' });
     expect(config.env).toBe('development');
     expect(config.tempus.clientId).toBe('familyhub-dev');
     expect(config.tempus.authUrl).toBe('http://127.0.0.1:4010');
   });
 
   it('is frozen after parsing', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.tempus)).toBe(true);
   });

@@ -11,8 +11,12 @@ import { adminQuery, databaseUrl } from './support/postgres.js';
 
 const EXPECTED_TABLES = [
   'calendar_events',
+  'calendar_feeds',
+  'calendar_subscriptions',
   'families',
   'sessions',
+  'subscription_sync_audit',
+  'subscription_sync_log',
   'tempus_accounts',
   'tempus_oauth_states',
   'tempus_pending_revocations',
@@ -45,14 +49,14 @@ describe('migrations', () => {
   });
 
   it('give members who joined before colours existed different colours within their family', async () => {
-    // The migrations as they stood before colours: the journal up to 0003.
+    // The migrations as they stood before colours: the journal up to 0004.
     const before = await mkdtemp(path.join(tmpdir(), 'familyhub-migrations-'));
     const client = new PGlite();
     try {
       await cp(migrationsFolder, before, { recursive: true });
       const journalPath = path.join(before, 'meta/_journal.json');
       const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
-      const colourless = journal.entries.findIndex((e) => e.tag === '0004_member_colours');
+      const colourless = journal.entries.findIndex((e) => e.tag === '0005_member_colours');
       expect(colourless).toBeGreaterThan(0);
       await writeFile(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, colourless) }));
       const db = drizzle(client);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext } from './support/context.js';
+import { createContext, OPERATOR_TOKEN } from './support/context.js';
 
 const ctx = await createContext();
 
@@ -66,6 +66,22 @@ describe('operations endpoints', () => {
     } finally {
       database.ping = original;
     }
+  });
+});
+
+describe('metrics and the OpenAPI description outside development', () => {
+  it('answer only the operator token by default in production, and everyone when METRICS_AND_DOCS_PUBLIC=true', async () => {
+    const production = await ctx.buildAnotherApp({ env: { NODE_ENV: 'production' } });
+    for (const url of ['/metrics', '/docs']) {
+      const anonymous = await production.inject({ method: 'GET', url });
+      expect(anonymous.statusCode, url).toBe(401);
+      expect(JSON.parse(anonymous.body)).toEqual({ error: 'operator_only', message: expect.any(String) });
+      const operator = await production.inject({ method: 'GET', url, headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+      expect(operator.statusCode, url).toBe(200);
+    }
+    const open = await ctx.buildAnotherApp({ env: { NODE_ENV: 'production', METRICS_AND_DOCS_PUBLIC: 'true' } });
+    expect((await open.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    expect((await production.inject({ method: 'GET', url: '/healthz' })).statusCode, 'health stays open').toBe(200);
   });
 });
 

@@ -140,7 +140,7 @@ describe.runIf(base)('starting the API process', () => {
         '',
       ].join('\n'),
     );
-    const api = start(path.join(apiDir, 'node_modules/.bin/tsx'), [path.join(apiDir, 'src/server.ts')], {
+    const api = start(path.join(apiDir, 'node_modules/.bin/tsx'), ['--conditions=development', path.join(apiDir, 'src/server.ts')], {
       cwd: workDir,
       // Should the .env be ignored, the embedded database stays in the temporary folder.
       env: { ...baseEnv(), PGLITE_DIR: path.join(workDir, 'pglite') },

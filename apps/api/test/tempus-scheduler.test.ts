@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts, tempusSyncAudit, tempusSyncLog } from '../src/db/schema.js';
+import { claimDueAccounts } from '../src/modules/tempus/repository/account-leases.js';
 import { SYNC_HISTORY_RETENTION_MS } from '../src/modules/tempus/service.js';
 import { createContext, syncNow } from './support/context.js';
 import { addDayShifts } from './support/shifts.js';
@@ -93,5 +94,30 @@ describe('the scheduler', () => {
     expect(left.map((s) => s.syncType)).toEqual(['incremental']);
     expect(await ctx.database.db.select().from(tempusSyncAudit).where(eq(tempusSyncAudit.syncId, initial!.id))).toEqual([]);
     expect(await ctx.app.tempus!.service.pruneSyncHistory()).toBe(0);
+  });
+});
+
+describe('the order of a background pass', () => {
+  it('takes accounts overdue for the slowest cadence first, then the longest due, a shift in the next 48 hours counting as a head start', async () => {
+    const { ids } = await dueAccounts(4);
+    const [overdue, longDueFar, nearSoon, recentFar] = ids as [string, string, string, string];
+    const now = Date.now();
+    const minute = 60_000;
+    const set = (id: string, values: Partial<typeof tempusAccounts.$inferInsert>) =>
+      ctx.database.db.update(tempusAccounts).set(values).where(eq(tempusAccounts.id, id));
+    await set(overdue, { nextSyncAt: new Date(now - minute), lastSuccessAt: new Date(now - 7 * 3_600_000), nextShiftAt: null });
+    await set(longDueFar, { nextSyncAt: new Date(now - 20 * minute), lastSuccessAt: new Date(now - 40 * minute), nextShiftAt: new Date(now + 10 * 86_400_000) });
+    await set(nearSoon, { nextSyncAt: new Date(now - 2 * minute), lastSuccessAt: new Date(now - 20 * minute), nextShiftAt: new Date(now + 20 * 3_600_000) });
+    await set(recentFar, { nextSyncAt: new Date(now - 5 * minute), lastSuccessAt: new Date(now - 20 * minute), nextShiftAt: new Date(now + 10 * 86_400_000) });
+    const claimed = await ctx.database.db.transaction((tx) =>
+      claimDueAccounts(tx, 'order-test', new Date(now), new Date(now + 30_000), 10, {
+        overdueBefore: new Date(now - 6 * 3_600_000),
+        shiftSoonBefore: new Date(now + 48 * 3_600_000),
+        shiftSoonHeadStartMs: 15 * minute,
+      }),
+    );
+    // The near-term account, due 2 minutes, counts as due 17: ahead of the far one due 5, behind the one due 20.
+    expect(claimed.filter((id) => ids.includes(id))).toEqual([overdue, longDueFar, nearSoon, recentFar]);
+    await ctx.database.db.update(tempusAccounts).set({ leaseOwner: null, leaseExpiresAt: null }).where(inArray(tempusAccounts.id, ids));
   });
 });

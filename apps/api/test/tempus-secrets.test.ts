@@ -1,8 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { tempusAccounts } from '../src/db/schema.js';
 import { createTokenCipher } from '../src/lib/token-cipher.js';
 import { createContext, TEST_ENCRYPTION_KEY, testConfig } from './support/context.js';
+import { everyTableAsText } from './support/database-text.js';
 import { addDayShifts } from './support/shifts.js';
 
 const ctx = await createContext();
@@ -11,16 +12,6 @@ const cipher = createTokenCipher(testConfig(ctx.sim).tempus.encryptionKeys);
 async function plainTokens(accountId: string) {
   const [row] = await ctx.database.db.select().from(tempusAccounts).where(eq(tempusAccounts.id, accountId));
   return [cipher.decrypt(row!.accessTokenEnc!), cipher.decrypt(row!.refreshTokenEnc!)];
-}
-
-async function everyTableAsText(): Promise<string> {
-  const tables = await ctx.database.db.execute(sql`select tablename from pg_tables where schemaname = 'public'`);
-  let text = '';
-  for (const { tablename } of (tables as unknown as { rows: { tablename: string }[] }).rows) {
-    const rows = await ctx.database.db.execute(sql.raw(`select row_to_json(t)::text as j from "${tablename}" t`));
-    text += (rows as unknown as { rows: { j: string }[] }).rows.map((r) => r.j).join('\n');
-  }
-  return text;
 }
 
 describe('Tempus tokens stay secret', () => {
@@ -41,7 +32,7 @@ describe('Tempus tokens stay secret', () => {
     expect(tokensAfterRefresh[0]).not.toBe(tokensAtConnect[0]);
 
     const secrets = [...tokensAtConnect, ...tokensAfterRefresh, 'sim-test-client-secret-0123456789'];
-    const stored = await everyTableAsText();
+    const stored = await everyTableAsText(ctx.database);
     const logs = ctx.logs.join('\n');
     for (const secret of secrets) {
       expect(stored).not.toContain(secret);

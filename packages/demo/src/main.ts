@@ -1,24 +1,19 @@
 /**
- * `pnpm demo`: the whole product on one machine with nothing else installed. Builds the
- * web app, starts the Tempus simulator (in this process) with Swedish demo staff, the API
- * with embedded PostgreSQL under ./data and its scheduler, and the built web app; seeds a
- * demo family over the API and connects both parents' Tempus through the real OAuth flow.
- * Then it prints a short banner and, from there on, what the API and the web app log.
- * Ctrl-C stops everything and exits cleanly.
+ * `pnpm demo`: the whole product on one machine with nothing else installed. Builds it,
+ * starts the Tempus simulator (in this process) with Swedish demo staff, the API with
+ * embedded PostgreSQL under ./data and its scheduler, and the built web app; seeds a demo
+ * family over the API and connects both parents' Tempus through the real OAuth flow. Then
+ * it prints a short banner and, from there on, what the API and the web app log.
+ * Ports come from PORT, WEB_PORT and TEMPUS_SIM_PORT (3000, 5173, 4010), the embedded
+ * database's folder from PGLITE_DIR (./data/pglite). Ctrl-C stops everything, cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
 import { HttpSession } from './http-session.js';
-import { buildWeb, repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
+import { assertPortsFree, demoPorts, PortError } from './ports.js';
+import { buildProduct, repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
 
-const SIM_PORT = 4010;
-const API_PORT = 3000;
-const WEB_PORT = 5173;
-const API_URL = `http://localhost:${API_PORT}`;
-const WEB_URL = `http://localhost:${WEB_PORT}`;
-/** The same web app under the address browsers may be given instead; it sends them on to WEB_URL. */
-const WEB_URL_BY_ADDRESS = `http://127.0.0.1:${WEB_PORT}`;
 const DAY_MS = 86_400_000;
 /** The simulator's seed: the same demo staff (and Tempus user ids) on every run. */
 const SIM_SEED = 2026;
@@ -42,14 +37,19 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 async function main() {
-  console.log('Building the web app…');
-  buildWeb();
+  const ports = demoPorts();
+  await assertPortsFree(ports);
+  console.log('Building…');
+  buildProduct();
   console.log('Starting the Tempus simulator, the API and the web app…');
+  const apiUrl = `http://localhost:${ports.api}`;
+  const webUrl = `http://localhost:${ports.web}`;
+  const pgliteDir = process.env.PGLITE_DIR || path.join(repoRoot, 'data/pglite');
   const client = { clientId: 'familyhub-dev', clientSecret: randomBytes(24).toString('base64url') };
   sim = await startTempusSim({
-    port: SIM_PORT,
+    port: ports.sim,
     control: true,
-    clients: [{ ...client, redirectUris: [`${API_URL}/api/tempus/callback`] }],
+    clients: [{ ...client, redirectUris: [`${apiUrl}/api/tempus/callback`] }],
   });
   const now = sim.clock.now().getTime();
   const staff = sim.seed({ users: 3, seed: SIM_SEED, from: new Date(now - 30 * DAY_MS), to: new Date(now + 60 * DAY_MS) });
@@ -58,13 +58,13 @@ async function main() {
 
   const [api, web] = await Promise.all([
     startApi({
-      port: API_PORT,
-      webOrigin: WEB_URL,
+      port: ports.api,
+      webOrigin: webUrl,
       tempus: { url: sim.url, ...client },
-      pgliteDir: path.join(repoRoot, 'data/pglite'),
+      pgliteDir,
       env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn' },
     }),
-    startWeb({ port: WEB_PORT, apiUrl: API_URL }),
+    startWeb({ port: ports.web, apiUrl }),
   ]);
   children.push(api, web);
 
@@ -73,9 +73,9 @@ async function main() {
   const partner = { email: 'partner@familjehubben.se', password: DEMO_PASSWORD, name: second.name };
   const child = { email: 'barn@familjehubben.se', password: DEMO_PASSWORD, name: 'Elsa' };
 
-  const parentSession = new HttpSession(API_URL);
+  const parentSession = new HttpSession(apiUrl);
   await parentSession.signUpOrLogIn(parent);
-  const partnerSession = new HttpSession(API_URL);
+  const partnerSession = new HttpSession(apiUrl);
   const me = await parentSession.json<{ members: { email: string }[] }>('/api/me');
   for (const [member, role] of [[partner, 'parent'], [child, 'member']] as const) {
     if (!me.members.some((m) => m.email === member.email)) {
@@ -90,20 +90,21 @@ async function main() {
 
   const pad = (text: string) => text.padEnd(26);
   console.log(`
-Familjehubben is running: ${WEB_URL}  (or ${WEB_URL_BY_ADDRESS})
+Familjehubben is running: ${webUrl}  (or http://127.0.0.1:${ports.web})
 
 Sign in with password ${DEMO_PASSWORD} as
   ${pad(parent.email)}${parent.name}, parent, Tempus connected
   ${pad(partner.email)}${partner.name}, parent, Tempus connected
   ${pad(child.email)}${child.name}, child
 
-API ${API_URL} · Tempus simulator ${sim.url} · data in ./data
+API ${apiUrl} · Tempus simulator ${sim.url} · data in ${pgliteDir}
 Press Ctrl-C to stop.
 `);
   for (const running of children) running.echo();
 }
 
 main().catch(async (err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  if (err instanceof PortError) console.error(`The demo did not start: ${err.message}`);
+  else console.error(err instanceof Error ? err.message : err);
   await stop(1);
 });

@@ -29,6 +29,8 @@ export interface StartOptions {
   readyUrl: string;
   /** Print the process's output as it comes (the demo) instead of only keeping it (tests). */
   echo?: boolean;
+  /** `false`: the process gets only PATH, HOME and `env`, nothing else of this process's environment. */
+  inheritEnv?: boolean;
   timeoutMs?: number;
 }
 
@@ -37,7 +39,7 @@ const STOP_GRACE_MS = 10_000;
 export async function startNodeProcess(options: StartOptions): Promise<RunningProcess> {
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env },
+    env: { ...(options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME } : process.env), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -115,14 +117,18 @@ export interface ApiProcessOptions {
   echo?: boolean;
 }
 
-/** The API as `pnpm --filter @familyhub/api start` runs it: `tsx src/server.ts` in apps/api. */
+/**
+ * The API from its TypeScript sources (`tsx src/server.ts` in apps/api, workspace packages
+ * by their `development` export condition), in development unless `env` says otherwise.
+ */
 export function startApi(options: ApiProcessOptions): Promise<RunningProcess> {
   const origin = `http://localhost:${options.port}`;
   return startNodeProcess({
     name: 'api',
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: ['--conditions=development', '--import', 'tsx', 'src/server.ts'],
     cwd: path.join(repoRoot, 'apps/api'),
     env: {
+      NODE_ENV: 'development',
       PORT: String(options.port),
       HOST: 'localhost',
       WEB_ORIGIN: options.webOrigin,
@@ -141,17 +147,13 @@ export function startApi(options: ApiProcessOptions): Promise<RunningProcess> {
 }
 
 /**
- * Builds the web app (`apps/web/build`) with Vite, quietly: its output (Rollup's notes on
+ * Builds the product (`pnpm build` at the root: the workspace packages, the API and the
+ * simulator, then the web app in `apps/web/build`), quietly: its output (Rollup's notes on
  * dependencies included) is shown only when the build fails.
  */
-export function buildWeb(): void {
-  const webRoot = path.join(repoRoot, 'apps/web');
-  const result = spawnSync(process.execPath, [path.join(webRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: webRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (result.status !== 0) throw new Error(`building the web app failed:\n${result.stdout}${result.stderr}`);
+export function buildProduct(): void {
+  const result = spawnSync('pnpm', ['build'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`building the product failed:\n${result.stdout}${result.stderr}`);
 }
 
 export interface WebProcessOptions {

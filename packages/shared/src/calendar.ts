@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { memberColor } from './people.js';
 
-export const eventSource = z.enum(['manual', 'tempus']);
+export const eventSource = z.enum(['manual', 'tempus', 'ics']);
+export type EventSource = z.infer<typeof eventSource>;
 export const shiftStatus = z.enum(['scheduled', 'cancelled']);
 export type ShiftStatus = z.infer<typeof shiftStatus>;
 
@@ -25,6 +26,8 @@ export const calendarEvent = z.object({
   note: z.string().nullable(),
   tempusId: z.string().nullable(),
   tempusAccountId: z.uuid().nullable(),
+  /** The calendar subscription an `ics` event comes from. */
+  subscriptionId: z.uuid().nullable(),
   updatedAt: z.string(),
 });
 export type CalendarEvent = z.infer<typeof calendarEvent>;

@@ -7,3 +7,4 @@ export * from './calendar.js';
 export * from './errors.js';
 export * from './people.js';
 export * from './tempus.js';
+export * from './subscriptions.js';

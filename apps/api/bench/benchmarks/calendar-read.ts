@@ -137,7 +137,7 @@ export async function runCalendarRead(ctx: RunContext): Promise<BenchResult> {
   }
 }
 
-async function signupFamily(base: string): Promise<{ cookie: string; familyId: string }> {
+export async function signupFamily(base: string): Promise<{ cookie: string; familyId: string }> {
   const signup = await fetch(`${base}/api/auth/signup`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -195,7 +195,7 @@ async function fillTable(db: BenchDatabase, otherFamilies: number) {
 }
 
 /** The exact SQL and parameters the route's repository call sends, captured through Drizzle's logger. */
-async function captureQuery(db: BenchDatabase, familyId: string, from: Date, to: Date) {
+export async function captureQuery(db: BenchDatabase, familyId: string, from: Date, to: Date) {
   let captured: { text: string; params: unknown[] } | undefined;
   const recording = drizzle(db.pool, {
     schema,
@@ -230,6 +230,6 @@ async function rawLoad(pool: pg.Pool, query: { text: string; params: unknown[] }
   return { perSecond: latencies.length / seconds, p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0 };
 }
 
-function pick(h: { p50: number; p90: number; p99: number; max: number; average: number }) {
+export function pick(h: { p50: number; p90: number; p99: number; max: number; average: number }) {
   return { average: round(h.average), p50: h.p50, p90: h.p90, p99: h.p99, max: h.max };
 }

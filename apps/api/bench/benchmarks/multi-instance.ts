@@ -2,20 +2,21 @@
  * multi-instance: two API processes on one database run their scheduler pass at the same
  * moment over 1,000 due accounts (never synced, 90 shifts each), with the contract's
  * budget TEMPUS_RATE_LIMIT_RPS=10 shared through PostgreSQL. Floor: total requests ÷ that
- * one budget. Every account must be synced exactly once, by one of the two.
+ * one budget's background share (1 − TEMPUS_INTERACTIVE_RESERVE); the hourly quota is set
+ * out of the way. Every account must be synced exactly once, by one of the two.
  */
 import { benchEnv, configFor } from '../lib/config.js';
 import { createBenchDatabase } from '../lib/database.js';
 import { createFleetUsers, insertFleetAccounts, obtainTokens } from '../lib/fleet.js';
 import { fmt, round, type BenchResult, type RunContext } from '../lib/report.js';
 import { scheduledPass } from '../lib/scheduled-pass.js';
-import { refillSim, startBenchSim } from '../lib/simulator.js';
+import { CONTRACT_LIMITS, refillSim, startBenchSim } from '../lib/simulator.js';
 
 const WALL_TARGET = 1.15;
 
 export async function runMultiInstance(ctx: RunContext): Promise<BenchResult> {
   const accounts = ctx.smoke ? 40 : 1000;
-  const sim = await startBenchSim();
+  const sim = await startBenchSim({ rateLimit: { ...CONTRACT_LIMITS, hourly: 10_000_000 } });
   const db = await createBenchDatabase('multi_instance', { keep: ctx.keep });
   try {
     ctx.log(`  seeding and connecting ${accounts} accounts (~${Math.ceil(accounts / 9.5)} s)`);
@@ -25,9 +26,10 @@ export async function runMultiInstance(ctx: RunContext): Promise<BenchResult> {
     await refillSim();
 
     const envs = ['a', 'b'].map((id) =>
-      benchEnv({ databaseUrl: db.url, tempusUrl: sim.url, extra: { TEMPUS_RATE_LIMIT_RPS: '10', BENCH_INSTANCE: id } }),
+      benchEnv({ databaseUrl: db.url, tempusUrl: sim.url, extra: { TEMPUS_RATE_LIMIT_RPS: '10', TEMPUS_QUOTA_PER_HOUR: '10000000', BENCH_INSTANCE: id } }),
     );
-    const rps = configFor(envs[0]!).tempus.rateLimitRps;
+    const tempus = configFor(envs[0]!).tempus;
+    const rps = tempus.rateLimitRps * (1 - tempus.interactiveReserve);
     ctx.log(`  two API processes, one shared budget of ${rps}/s: floor ~${Math.round(accounts / rps)} s`);
     const pass = await scheduledPass({ sim, pool: db.pool, envs, log: ctx.log, expected: accounts });
 

@@ -20,7 +20,7 @@ export interface Instance {
   exited: Promise<number | null>;
 }
 
-export function startInstance(env: Record<string, string>, mode: 'sync' | 'serve', name = 'instance'): Instance {
+export function startInstance(env: Record<string, string>, mode: 'sync' | 'serve' | 'pace', name = 'instance'): Instance {
   const child = fork(INSTANCE, [], {
     env: { ...childBaseEnv(), ...env, BENCH_MODE: mode },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -53,3 +53,11 @@ export function benchShifts(owner: string, count: number, now: Date, seed = 0): 
   }
   return shifts;
 }
+
+/** Shifts that start no sooner than `fromDays` ahead (every second day), none in between. */
+export function shiftsFrom(owner: string, fromDays: number, count: number, now: Date): SimShiftInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const start = Math.floor((now.getTime() + (fromDays + 2 * i) * DAY_MS) / 1_800_000) * 1_800_000;
+    return { id: `shf_${owner}_${i}`, shift_type: 'Dag', start_time: stockholmTime(start), end_time: stockholmTime(start + 8 * 3_600_000) };
+  });
+}

@@ -23,8 +23,11 @@ export const REDACTED_PATHS = [
 /** Query parameters that carry credentials (the OAuth callback's code and state, above all). */
 const SENSITIVE_QUERY = /([?&](?:code|state|token|access_token|refresh_token|code_verifier|password)=)[^&#]*/gi;
 
+/** A member's calendar feed address carries its secret in the path. */
+const FEED_SECRET = /(\/feed\/)[^/?#]+(\.ics)/g;
+
 export function redactUrl(url: string): string {
-  return url.replace(SENSITIVE_QUERY, '$1[redacted]');
+  return url.replace(SENSITIVE_QUERY, '$1[redacted]').replace(FEED_SECRET, '$1[redacted]$2');
 }
 
 /** Error fields that carry the values of a database statement (a password hash, a shift's notes) or a row's content. */

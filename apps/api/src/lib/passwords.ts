@@ -3,6 +3,7 @@
  * comparison. The parameters are stored with the hash so they can be raised later.
  */
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { dictionary } from '@zxcvbn-ts/language-common';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
@@ -31,3 +32,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A real hash of a random password: checked against when the email is unknown, so timing does not reveal which emails exist. */
 export const decoyHash = hashPassword(randomBytes(16).toString('hex'));
+
+/** The 49,000 most common passwords of zxcvbn-ts's list, lower-cased. */
+const COMMON_PASSWORDS = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+
+/** True for a password on the list of the most common ones (case does not make it less common). */
+export function isCommonPassword(password: string): boolean {
+  return COMMON_PASSWORDS.has(password.normalize('NFKC').toLowerCase());
+}

@@ -1,7 +1,7 @@
 /**
  * Who is calling: the session cookie (a family member) or the operator bearer token.
- * Routes opt in with the guards `app.requireMember`, `app.requireParent` and
- * `app.requireMemberOrOperator`; none of them is applied globally. Sessions are looked up
+ * Routes opt in with the guards `app.requireMember`, `app.requireParent`,
+ * `app.requireOperator` and `app.requireMemberOrOperator`; none of them is applied globally. Sessions are looked up
  * through the `sessions` dependency (the accounts module's service).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -17,6 +17,7 @@ declare module 'fastify' {
     requireMember: (request: FastifyRequest) => Promise<void>;
     requireParent: (request: FastifyRequest) => Promise<void>;
     requireMemberOrOperator: (request: FastifyRequest) => Promise<void>;
+    requireOperator: (request: FastifyRequest) => Promise<void>;
     setSessionCookie: (request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date) => void;
     clearSessionCookie: (reply: FastifyReply) => void;
     sessionToken: (request: FastifyRequest) => string | undefined;
@@ -94,6 +95,9 @@ export default fp<AuthPluginOptions>(
       const user = await resolveUser(request);
       if (!user) throw new UnauthorizedError();
       if (user.role !== 'parent') throw new ForbiddenError('Only a parent may do this.', 'parent_only');
+    });
+    app.decorate('requireOperator', async (request: FastifyRequest) => {
+      if (!resolveOperator(request)) throw new UnauthorizedError('Operators only: send the operator token.', 'operator_only');
     });
     app.decorate('requireMemberOrOperator', async (request: FastifyRequest) => {
       if (resolveOperator(request)) return;

@@ -1,4 +1,4 @@
-/** The OpenAPI document, generated from the routes' zod schemas, served at GET /docs. */
+/** The OpenAPI document, generated from the routes' zod schemas (served at GET /docs by the operations module). */
 import { SESSION_COOKIE } from '@familyhub/shared';
 import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
@@ -18,7 +18,6 @@ export default fp(
       },
       transform: jsonSchemaTransform,
     });
-    app.get('/docs', { schema: { hide: true } }, async () => app.swagger());
   },
   { name: 'docs' },
 );

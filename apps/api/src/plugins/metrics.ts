@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics: one registry per app instance (tests build many), default process
- * metrics, HTTP request durations, and the registry for modules to add their own.
+ * metrics, HTTP request durations, and the registry for modules to add their own (served
+ * at GET /metrics by the operations module).
  */
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
@@ -28,10 +29,6 @@ export default fp(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
         reply.elapsedTime / 1000,
       );
-    });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      reply.header('content-type', registry.contentType);
-      return registry.metrics();
     });
   },
   { name: 'metrics' },

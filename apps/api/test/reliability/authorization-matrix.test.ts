@@ -4,10 +4,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Client, createContext, OPERATOR_TOKEN, uniqueEmail } from '../support/context.js';
+import { startFeedServer } from '../support/feed-server.js';
 import { syncIdsOf, syncsFinished } from '../support/syncs.js';
 import { expectErrorShape } from './support/faults.js';
 
-const ctx = await createContext();
+const ctx = await createContext({ env: { ICS_ALLOW_PRIVATE_HOSTS: 'true' } });
+const feeds = await startFeedServer();
+const FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T080000Z\r\nDTEND:20270101T160000Z\r\nSUMMARY:Dag\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+let feedPaths = 0;
+/** A feed URL no family subscribes to yet. */
+function freshFeedUrl() {
+  const path = `/matrix-${++feedPaths}.ics`;
+  feeds.set(path, { body: FEED });
+  return `${feeds.origin}${path}`;
+}
 const PASSWORD = 'korrekt-hast-batteri';
 
 const familyA = await ctx.newParent('Anna');
@@ -23,6 +33,19 @@ async function newEventOfA() {
   return res.body.event.id as string;
 }
 const eventA = await newEventOfA();
+
+async function newSubscriptionOfA() {
+  const res = await familyA.client.post('/api/calendar/subscriptions', { url: freshFeedUrl() });
+  expect(res.status).toBe(201);
+  return res.body.subscription.id as string;
+}
+const subscriptionA = await newSubscriptionOfA();
+/** The path of a new private calendar address of family A's parent. */
+async function feedPathOfA() {
+  const res = await familyA.client.post('/api/calendar/feed');
+  expect(res.status).toBe(201);
+  return new URL(res.body.url).pathname;
+}
 
 /** A new client carrying the caller's session, so a cell that signs in or out cannot change who later cells are. */
 const as = (client: Client) => () => Object.assign(new Client(ctx.app), { cookie: client.cookie });
@@ -112,6 +135,34 @@ const routes: Route[] = [
     call: (c) => c.post('/api/tempus/sync', { accountId: accountA }),
     expect: { ...familyOnly(403, 202, 202, 404), operator: 202 },
   },
+  {
+    name: 'POST /api/calendar/subscriptions',
+    call: (c) => c.post('/api/calendar/subscriptions', { url: freshFeedUrl() }),
+    expect: familyOnly(403, 201, 201, 201),
+  },
+  { name: 'GET /api/calendar/subscriptions', call: (c) => c.get('/api/calendar/subscriptions'), expect: familyOnly(200, 200, 200, 200) },
+  {
+    name: 'PATCH /api/calendar/subscriptions/:id',
+    call: (c) => c.patch(`/api/calendar/subscriptions/${subscriptionA}`, { name: 'Annas pass' }),
+    expect: familyOnly(403, 200, 403, 404),
+  },
+  {
+    name: 'POST /api/calendar/subscriptions/:id/sync',
+    call: (c) => c.post(`/api/calendar/subscriptions/${subscriptionA}/sync`),
+    expect: familyOnly(403, 200, 200, 404),
+  },
+  {
+    name: 'DELETE /api/calendar/subscriptions/:id',
+    // The owner's cell removes a subscription of its own; every other cell aims at subscription A.
+    call: async (c, caller) => c.delete(`/api/calendar/subscriptions/${caller === 'parent' ? await newSubscriptionOfA() : subscriptionA}`),
+    expect: familyOnly(403, 204, 403, 404),
+  },
+  { name: 'POST /api/calendar/feed', call: (c) => c.post('/api/calendar/feed'), expect: familyOnly(201, 201, 201, 201) },
+  { name: 'GET /api/calendar/feed', call: (c) => c.get('/api/calendar/feed'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'DELETE /api/calendar/feed', call: (c) => c.delete('/api/calendar/feed'), expect: familyOnly(204, 204, 204, 204) },
+  // The secret in the address is the credential: whoever holds it reads, whatever else they send.
+  { name: 'GET /feed/:secret.ics', call: async (c) => c.get(await feedPathOfA()), expect: everyone(200) },
+  { name: 'GET /feed/:secret.ics (unknown secret)', call: (c) => c.get(`/feed/${'A'.repeat(43)}.ics`), expect: everyone(404) },
   { name: 'POST /api/tempus/sync (all accounts)', call: (c) => c.post('/api/tempus/sync', {}), expect: { ...familyOnly(403, 202, 202, 202), operator: 202 } },
 ];
 
@@ -147,6 +198,8 @@ describe('authorization matrix', () => {
     expect(events.map((e) => e.id)).not.toContain(eventA);
     const status = (await familyB.client.get('/api/tempus/status')).body.accounts as { id: string }[];
     expect(status.map((a) => a.id)).not.toContain(accountA);
+    const subscriptions = (await familyB.client.get('/api/calendar/subscriptions')).body.subscriptions as { id: string }[];
+    expect(subscriptions.map((s) => s.id)).not.toContain(subscriptionA);
     const me = (await familyB.client.get('/api/me')).body;
     expect(me.members.map((m: { id: string }) => m.id)).not.toContain(familyA.user.id);
   });
@@ -159,5 +212,7 @@ describe('authorization matrix', () => {
     expect(status.map((a) => a.id)).toContain(accountA);
     const events = (await familyA.client.get(`/api/calendar/events?${DEC}`)).body.events as { id: string; title: string }[];
     expect(events.find((e) => e.id === eventA)?.title).toBe('Tandläkare 10:00');
+    const subscriptions = (await familyA.client.get('/api/calendar/subscriptions')).body.subscriptions as { id: string; name: string }[];
+    expect(subscriptions.find((s) => s.id === subscriptionA)?.name).toBe('Annas pass');
   });
 });

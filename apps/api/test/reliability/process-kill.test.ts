@@ -34,7 +34,7 @@ interface Child {
 }
 
 function startChild(accountId: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', childScript], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', childScript], {
     cwd: apiDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

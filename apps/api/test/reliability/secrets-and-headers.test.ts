@@ -52,10 +52,10 @@ describe('tokens at rest', () => {
 describe('encryption key configuration', () => {
   it('refuses a pinned current version that clashes with an old key', async () => {
     const { loadConfig } = await import('../../src/config.js');
-    expect(() => loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `2:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '2' })).toThrow(
+    expect(() => loadConfig({ NODE_ENV: 'development', TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `2:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '2' })).toThrow(
       'TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION',
     );
-    const pinned = loadConfig({ TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `1:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '3' });
+    const pinned = loadConfig({ NODE_ENV: 'development', TEMPUS_TOKEN_ENCRYPTION_KEY: KEY_2, TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS: `1:${OLD_KEY}`, TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION: '3' });
     expect(pinned.tempus.encryptionKeys.all.map((k) => k.version)).toEqual([1, 3]);
   });
 });
@@ -116,7 +116,7 @@ describe('logs', () => {
 describe('production start-up', () => {
   it('refuses to start with a development secret, naming the variable in one line', () => {
     const apiDir = fileURLToPath(new URL('../..', import.meta.url));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const result = spawnSync(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/server.ts'], {
       cwd: apiDir,
       encoding: 'utf8',
       timeout: 30_000,

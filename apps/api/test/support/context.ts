@@ -9,6 +9,7 @@ import { afterAll, expect, inject } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import type { SubscriptionsModuleOptions } from '../../src/modules/subscriptions/plugin.js';
 import type { TempusModuleOptions } from '../../src/modules/tempus/plugin.js';
 import { cloneTemplate } from './postgres.js';
 import { afterConnectSync } from './syncs.js';
@@ -125,6 +126,7 @@ export interface TestContext {
 
 export interface BuildExtra {
   tempus?: TempusModuleOptions;
+  subscriptions?: SubscriptionsModuleOptions;
   env?: Record<string, string>;
   startScheduler?: boolean;
 }
@@ -132,6 +134,7 @@ export interface BuildExtra {
 export interface ContextOptions {
   env?: Record<string, string>;
   tempus?: TempusModuleOptions;
+  subscriptions?: SubscriptionsModuleOptions;
   sim?: SimOptions;
   /** Run the app on the simulator's controllable clock instead of real time. */
   simClock?: boolean;
@@ -166,6 +169,7 @@ export async function createContext(options: ContextOptions = {}): Promise<TestC
         ...options.tempus,
         ...extra.tempus,
       },
+      subscriptions: { ...options.subscriptions, ...extra.subscriptions },
     });
     await app.ready();
     apps.push(app);

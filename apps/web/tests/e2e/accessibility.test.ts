@@ -52,7 +52,7 @@ async function clippedBadges(page: Page): Promise<string[]> {
   );
 }
 
-describe.sequential('accessibility of the main pages', () => {
+describe('accessibility of the main pages', { concurrent: false }, () => {
   let stack: Stack;
 
   beforeAll(async () => {

@@ -24,7 +24,7 @@ const screens = {
   desktop: { viewport: { width: 1366, height: 900 }, options: {} },
 } as const;
 
-describe.sequential('the family calendar at a glance', () => {
+describe('the family calendar at a glance', { concurrent: false }, () => {
   let stack: Stack;
   const ids: Record<string, string> = {};
   let accountA = '';
@@ -178,7 +178,7 @@ describe.sequential('the family calendar at a glance', () => {
       await expect(banner.innerText()).resolves.toContain('Tempus-kontot för Karin Andersson behöver anslutas igen.');
       // Only Karin A can reconnect her account; Karin P is told so.
       await expect(banner.getByRole('button').count()).resolves.toBe(0);
-      await expect(banner.innerText()).resolves.toContain('Karin Andersson behöver ansluta kontot igen');
+      await expect(banner.innerText()).resolves.toContain('Karin Andersson behöver ansluta kontot igen under Inställningar');
     } finally {
       await other.context.close();
     }

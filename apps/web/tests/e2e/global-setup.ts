@@ -1,6 +1,10 @@
-/** Builds the web app once for the browser tests, which run it as `node build/index.js`. */
-import { buildWeb } from '@familyhub/demo';
+/**
+ * Builds the product once for the browser tests: `pnpm build` at the root (the workspace
+ * packages the web app bundles, the API and the simulator for the production smoke test,
+ * then the web app, which the tests run as `node build/index.js`).
+ */
+import { buildProduct } from '@familyhub/demo';
 
 export default function setup() {
-  buildWeb();
+  buildProduct();
 }

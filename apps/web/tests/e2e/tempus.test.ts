@@ -14,7 +14,7 @@ import { ARTIFACTS, open, sessionCookie, signIn, startStack, type Stack } from '
 const parent = { name: 'Anna Svensson', familyName: 'Familjen Svensson', email: 'anna@example.se', password: 'korrekt-häst-batteri' };
 const child = { name: 'Elsa Svensson', email: 'elsa@example.se', password: 'elsas-hemliga-ord' };
 
-describe.sequential('Tempus in the browser', () => {
+describe('Tempus in the browser', { concurrent: false }, () => {
   let stack: Stack;
   let context: BrowserContext;
   let page: Page;

@@ -6,8 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { initialsOf, nextMemberColor, type AddMemberBody, type MemberColor, type SignupBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
-import { decoyHash, hashPassword, verifyPassword } from '../../lib/passwords.js';
+import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
+import { decoyHash, hashPassword, isCommonPassword, verifyPassword } from '../../lib/passwords.js';
 import * as repo from './repository.js';
 import type { AuthUser } from './types.js';
 
@@ -23,6 +23,12 @@ export interface AccountsServiceDeps {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function refuseCommon(password: string) {
+  if (isCommonPassword(password)) {
+    throw new BadRequestError('This password is one of the most common ones and is guessed first. Choose another.', 'password_too_common');
+  }
+}
 
 /**
  * Signed-in users looked up in the last few seconds, so a page that fires several API
@@ -56,6 +62,7 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
 
   return {
     async signup(input: SignupBody & { email: string }) {
+      refuseCommon(input.password);
       const passwordHash = await hashPassword(input.password);
       const result = await db.transaction(async (tx) => {
         const family = await repo.insertFamily(tx, input.familyName);
@@ -119,6 +126,7 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
     },
 
     async addMember(parent: AuthUser, input: AddMemberBody & { email: string }) {
+      refuseCommon(input.password);
       const passwordHash = await hashPassword(input.password);
       const user = await db.transaction(async (tx) =>
         repo.insertUser(tx, {

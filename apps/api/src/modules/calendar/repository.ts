@@ -20,6 +20,7 @@ export const eventColumns = {
   note: calendarEvents.note,
   tempusId: calendarEvents.tempusId,
   tempusAccountId: calendarEvents.tempusAccountId,
+  subscriptionId: calendarEvents.subscriptionId,
   updatedAt: instantText(calendarEvents.updatedAt),
 };
 
@@ -28,7 +29,18 @@ type EventRecord = typeof calendarEvents.$inferSelect;
 /** An event as the API shows it: instants as ISO 8601 UTC text, with its owner's name and colour. */
 export type EventRow = Pick<
   EventRecord,
-  'id' | 'title' | 'allDay' | 'source' | 'editable' | 'ownerUserId' | 'status' | 'location' | 'note' | 'tempusId' | 'tempusAccountId'
+  | 'id'
+  | 'title'
+  | 'allDay'
+  | 'source'
+  | 'editable'
+  | 'ownerUserId'
+  | 'status'
+  | 'location'
+  | 'note'
+  | 'tempusId'
+  | 'tempusAccountId'
+  | 'subscriptionId'
 > & { ownerName: string; ownerColor: string; startAt: string; endAt: string; updatedAt: string };
 
 const e = calendarEvents;
@@ -45,7 +57,7 @@ export async function listEvents(db: DbOrTx, familyId: string, from: Date, to: D
            ${e.allDay} as "allDay", ${e.source} as "source", ${e.editable} as "editable",
            ${e.ownerUserId} as "ownerUserId", ${users.name} as "ownerName", ${users.color} as "ownerColor",
            ${e.status} as "status", ${e.location} as "location", ${e.note} as "note", ${e.tempusId} as "tempusId",
-           ${e.tempusAccountId} as "tempusAccountId", ${e.updatedAt} as "updatedAt"
+           ${e.tempusAccountId} as "tempusAccountId", ${e.subscriptionId} as "subscriptionId", ${e.updatedAt} as "updatedAt"
     from ${e}
     join ${users} on ${users.id} = ${e.ownerUserId} and ${users.familyId} = ${familyId}
     where ${e.familyId} = ${familyId} and ${e.startAt} < ${to.toISOString()} and ${e.endAt} > ${from.toISOString()}
@@ -101,4 +113,22 @@ export async function deleteManualEvent(db: DbOrTx, familyId: string, id: string
   await db
     .delete(calendarEvents)
     .where(and(eq(calendarEvents.familyId, familyId), eq(calendarEvents.id, id), eq(calendarEvents.editable, true)));
+}
+
+/**
+ * What the family's events in a range look like, in one cheap aggregate: how many there
+ * are, a sum of a hash of each event's id and last change, and the members' names (shown
+ * in titles). Any added, removed or changed event, or a renamed member, changes it with
+ * overwhelming likelihood; the feed uses it as its ETag without reading the events.
+ */
+export async function eventsFingerprint(db: DbOrTx, familyId: string, from: Date, to: Date): Promise<string> {
+  const result = await db.execute(sql`
+    select count(*)::int as "n",
+           coalesce(sum(hashtextextended(${e.id}::text || ${e.updatedAt}::text, 0)), 0)::text as "sum",
+           (select string_agg(${users.id}::text || ':' || ${users.name}, ',' order by ${users.id})
+              from ${users} where ${users.familyId} = ${familyId}) as "members"
+    from ${e}
+    where ${e.familyId} = ${familyId} and ${e.startAt} < ${to.toISOString()} and ${e.endAt} > ${from.toISOString()}`);
+  const [row] = rowsOf<{ n: number; sum: string; members: string | null }>(result);
+  return `${row!.n}.${row!.sum}.${row!.members ?? ''}`;
 }

@@ -1,6 +1,7 @@
 /**
- * The family calendar: manual events that members edit, and synced events (Tempus shifts)
- * that are read-only here because their source of truth is elsewhere.
+ * The family calendar: manual events that members edit, and synced events (Tempus shifts,
+ * subscribed calendars' events) that are read-only here because their source of truth is
+ * elsewhere.
  */
 import type { CalendarEvent, CreateEventBody, MemberColor, UpdateEventBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
@@ -25,6 +26,7 @@ export function toApiEvent(row: repo.EventRow): CalendarEvent {
     note: row.note,
     tempusId: row.tempusId,
     tempusAccountId: row.tempusAccountId,
+    subscriptionId: row.subscriptionId,
     updatedAt: row.updatedAt,
   };
 }
@@ -34,7 +36,8 @@ export function createCalendarService({ db }: { db: Db }) {
     const event = await repo.findEvent(db, user.familyId, id);
     if (!event) throw new NotFoundError('Event not found.');
     if (!event.editable) {
-      throw new ConflictError('read_only_event', 'This event comes from Tempus and can only be changed there.');
+      const where = event.source === 'ics' ? 'the subscribed calendar' : 'Tempus';
+      throw new ConflictError('read_only_event', `This event comes from ${where} and can only be changed there.`);
     }
     return event;
   }

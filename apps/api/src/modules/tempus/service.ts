@@ -84,7 +84,13 @@ export function createTempusService(deps: TempusServiceDeps) {
     instanceId,
     config: { window: { pastDays: config.windowPastDays, futureDays: config.windowFutureDays }, minIntervalMs: config.minIntervalMs },
   });
-  const queue = createSyncQueue({ db, runner, clock, instanceId, config: { concurrency: config.concurrency, maxIntervalMs: config.maxIntervalMs } });
+  const queue = createSyncQueue({
+    db,
+    runner,
+    clock,
+    instanceId,
+    config: { concurrency: config.concurrency, maxIntervalMs: config.maxIntervalMs, minIntervalMs: config.minIntervalMs },
+  });
   const revocations = createRevocations({ db, api, cipher, log, clock, random });
   const keyRotation = createKeyRotation({ db, cipher, log, clock });
   const connect = createConnect({

@@ -44,6 +44,8 @@ export interface SyncQueueDeps {
     concurrency: number;
     /** The slowest cadence: accounts not synced for this long go first. */
     maxIntervalMs: number;
+    /** The minimum interval between background syncs: the head start of accounts with a shift soon. */
+    minIntervalMs: number;
   };
 }
 
@@ -151,6 +153,7 @@ export function createSyncQueue({ db, runner, clock, instanceId, config }: SyncQ
           const order = {
             overdueBefore: new Date(now.getTime() - config.maxIntervalMs),
             shiftSoonBefore: new Date(now.getTime() + SHIFT_SOON_MS),
+            shiftSoonHeadStartMs: config.minIntervalMs,
           };
           const ids = await db.transaction((tx) =>
             leasesRepo.claimDueAccounts(tx, instanceId, now, new Date(now.getTime() + LEASE_MS), config.concurrency, order),

@@ -35,7 +35,7 @@ export interface ServerProcess {
 /** Starts the server on `databaseUrl`; resolves once it answers /readyz. */
 export async function startServerProcess(ctx: TestContext, databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', 'src/server.ts'], {
     cwd: apiDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -33,6 +33,7 @@ function shift(overrides: Partial<CalendarEvent>): CalendarEvent {
     note: null,
     tempusId: `t${n}`,
     tempusAccountId: '00000000-0000-4000-8000-000000000098',
+    subscriptionId: null,
     updatedAt: '2026-03-20T10:00:00Z',
     ...overrides,
   };

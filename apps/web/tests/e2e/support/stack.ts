@@ -56,7 +56,8 @@ async function adminQuery(url: string, sql: string) {
   }
 }
 
-async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
+/** A database of its own: created from TEST_DATABASE_URL when set, embedded PGlite in a temporary folder otherwise. */
+export async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
     const name = `e2e_${randomBytes(6).toString('hex')}`;
@@ -69,21 +70,26 @@ async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: str
   return { pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** More API environment (e.g. ICS_ALLOW_PRIVATE_HOSTS for a feed served on 127.0.0.1). */
+  apiEnv?: (urls: { apiUrl: string }) => Record<string, string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(err));
     cleanups.length = 0;
   };
   try {
-    return { ...(await start(cleanups)), close };
+    return { ...(await start(cleanups, options)), close };
   } catch (err) {
     await close();
     throw err;
   }
 }
 
-async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 'close'>> {
+async function start(cleanups: (() => Promise<unknown>)[], options: StackOptions): Promise<Omit<Stack, 'close'>> {
   await mkdir(ARTIFACTS, { recursive: true });
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const apiUrl = `http://localhost:${apiPort}`;
@@ -108,17 +114,14 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
       TEMPUS_RATE_LIMIT_RPS: '100',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TEMPUS_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ...options.apiEnv?.({ apiUrl }),
     },
   });
   cleanups.push(() => api.stop());
   const web = await startWeb({ port: webPort, apiUrl });
   cleanups.push(() => web.stop());
 
-  // No skipping: without Debian's Chromium the browser tests fail here.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   cleanups.push(() => browser.close());
 
   return {
@@ -158,6 +161,14 @@ async function start(cleanups: (() => Promise<unknown>)[]): Promise<Omit<Stack, 
       return { context, page };
     },
   };
+}
+
+/** Debian's Chromium, headless. No skipping: without it the browser tests fail here. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 }
 
 /**

@@ -31,15 +31,18 @@ export async function releaseLease(db: DbOrTx, id: string, owner: string) {
 export interface ClaimOrder {
   /** Accounts whose last success is older than this (the slowest cadence) come first, whatever else. */
   overdueBefore: Date;
-  /** Then accounts whose next shift starts before this. */
+  /** Accounts whose next shift starts before this go ahead of the others… */
   shiftSoonBefore: Date;
+  /** …by this much: they count as due this much earlier (a head start, so the others never starve). */
+  shiftSoonHeadStartMs: number;
 }
 
 /**
- * Claims up to `limit` due accounts for this process, the most urgent first (overdue for
- * the slowest cadence, then a shift soon, then the longest due). `FOR UPDATE SKIP LOCKED`
- * lets several instances claim at once without waiting on or overlapping each other; the
- * lease then keeps the claim while the sync runs outside this transaction.
+ * Claims up to `limit` due accounts for this process, the most urgent first: overdue for
+ * the slowest cadence, then by how long they have been due, an account with a shift soon
+ * counting as due a head start earlier. `FOR UPDATE SKIP LOCKED` lets several instances
+ * claim at once without waiting on or overlapping each other; the lease then keeps the
+ * claim while the sync runs outside this transaction.
  */
 export async function claimDueAccounts(tx: DbOrTx, owner: string, now: Date, until: Date, limit: number, order: ClaimOrder) {
   const a = tempusAccounts;
@@ -56,8 +59,10 @@ export async function claimDueAccounts(tx: DbOrTx, owner: string, now: Date, unt
     )
     .orderBy(
       desc(sql`coalesce(${a.lastSuccessAt} < ${order.overdueBefore.toISOString()}::timestamptz, true)`),
-      desc(sql`coalesce(${a.nextShiftAt} < ${order.shiftSoonBefore.toISOString()}::timestamptz, false)`),
-      asc(a.nextSyncAt),
+      asc(
+        sql`${a.nextSyncAt} - case when coalesce(${a.nextShiftAt} < ${order.shiftSoonBefore.toISOString()}::timestamptz, false)
+                                   then ${`${order.shiftSoonHeadStartMs} milliseconds`}::interval else interval '0' end`,
+      ),
     )
     .limit(limit)
     .for('update', { of: a, skipLocked: true });

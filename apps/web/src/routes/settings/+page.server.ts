@@ -1,0 +1,5 @@
+import { redirect } from '@sveltejs/kit';
+import type { PageServerLoad } from './$types';
+
+/** The settings start on the Tempus page. */
+export const load = (() => redirect(307, '/settings/tempus')) satisfies PageServerLoad;
