@@ -40,12 +40,15 @@ describe('sync convergence', () => {
           const shifts = live();
           return shifts.length ? shifts[n % shifts.length] : undefined;
         };
+        const inWindow = () => {
+          const now = ctx.sim.clock.now().getTime();
+          return live().filter((s) => Date.parse(s.start_time) < now + 60 * 86_400_000 && Date.parse(s.end_time) > now - 30 * 86_400_000);
+        };
         const check = async () => {
           const now = ctx.sim.clock.now().getTime();
           const from = now - 30 * 86_400_000;
           const to = now + 60 * 86_400_000;
-          const truth = live()
-            .filter((s) => Date.parse(s.start_time) < to && Date.parse(s.end_time) > from)
+          const truth = inWindow()
             .map((s) => `${s.id} ${new Date(s.start_time).toISOString()} ${new Date(s.end_time).toISOString()} ${s.status}`)
             .sort();
           const events = (await calendar(parent.client, ctx.sim.clock.now(), -31, 61))
@@ -84,7 +87,17 @@ describe('sync convergence', () => {
             if (o.kind === 'fullSync') {
               await ctx.database.db.update(tempusAccounts).set({ lastFullSyncAt: new Date(0) }).where(eq(tempusAccounts.id, accountId));
             }
-            const [result] = await syncNow(ctx.operator(), accountId);
+            let [result] = await syncNow(ctx.operator(), accountId);
+            if (result.error?.code === 'suspicious_empty_listing') {
+              // The guard against a Tempus bug: a full listing with nothing in the window while
+              // the calendar holds shifts to come is applied only when it is still empty an
+              // hour later. Only then may it fail, and only a full listing.
+              expect(o.kind).toBe('fullSync');
+              expect(inWindow()).toEqual([]);
+              ctx.sim.clock.advance(61 * 60_000);
+              await ctx.database.db.update(tempusAccounts).set({ lastFullSyncAt: new Date(0) }).where(eq(tempusAccounts.id, accountId));
+              [result] = await syncNow(ctx.operator(), accountId);
+            }
             expect(result.status).toBe('succeeded');
             await check();
           }

@@ -9,10 +9,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, repoRoot, startApi, startNodeProcess, startWeb, type RunningProcess } from '@familyhub/demo';
+import { createScratchDatabase, freePort, repoRoot, startApi, startNodeProcess, startWeb, type RunningProcess } from '@familyhub/demo';
 import { SESSION_COOKIE } from '@familyhub/shared';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
-import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -46,25 +45,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-async function adminQuery(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A database of its own: created from TEST_DATABASE_URL when set, embedded PGlite in a temporary folder otherwise. */
 export async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
-    const name = `e2e_${randomBytes(6).toString('hex')}`;
-    await adminQuery(base, `create database ${name}`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return { databaseUrl: url.toString(), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
+    const database = await createScratchDatabase(base, { prefix: 'e2e' });
+    return { databaseUrl: database.url, drop: database.drop };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'familyhub-e2e-'));
   return { pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
