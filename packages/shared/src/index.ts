@@ -5,5 +5,6 @@
 export * from './accounts.js';
 export * from './calendar.js';
 export * from './errors.js';
+export * from './people.js';
 export * from './tempus.js';
 export * from './subscriptions.js';

@@ -97,7 +97,16 @@ describe('bad input on every route of the OpenAPI document', () => {
   it('finds the documented routes to attack', () => {
     expect(ops.length).toBeGreaterThanOrEqual(15);
     expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(
-      expect.arrayContaining(['POST /api/auth/signup', 'PATCH /api/calendar/events/{id}', 'POST /api/tempus/sync', 'POST /api/calendar/subscriptions', 'POST /api/calendar/subscriptions/{id}/sync', 'POST /api/calendar/feed', 'GET /feed/{secret}.ics']),
+      expect.arrayContaining([
+        'POST /api/auth/signup',
+        'PATCH /api/calendar/events/{id}',
+        'PATCH /api/family/members/{id}',
+        'POST /api/tempus/sync',
+        'POST /api/calendar/subscriptions',
+        'POST /api/calendar/subscriptions/{id}/sync',
+        'POST /api/calendar/feed',
+        'GET /feed/{secret}.ics',
+      ]),
     );
   });
 

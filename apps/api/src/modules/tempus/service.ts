@@ -168,6 +168,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       lastSyncAt: a.lastSyncAt?.toISOString() ?? null,
       lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
       nextSyncAt: a.syncEnabled && a.state === 'active' ? (a.nextSyncAt?.toISOString() ?? null) : null,
+      syncIntervalSeconds: Math.round(config.maxIntervalMs / 1000),
       lastError:
         a.lastErrorCode && a.lastErrorAt
           ? { code: a.lastErrorCode, message: a.lastErrorMessage ?? '', at: a.lastErrorAt.toISOString() }
