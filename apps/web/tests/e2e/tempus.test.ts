@@ -114,6 +114,17 @@ describe('Tempus in the browser', { concurrent: false }, () => {
     await expect(page.getByTestId('toast').count()).resolves.toBe(0);
   });
 
+  it('keeps "Synka nu" working while the automatic sync is paused', async () => {
+    await page.goto('/settings/tempus');
+    await page.getByRole('switch', { name: 'Synka automatiskt' }).click();
+    await page.getByText('Den automatiska synken är pausad.').waitFor();
+    await expect(page.getByRole('button', { name: 'Synka nu' }).isDisabled()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Synka nu' }).click();
+    await page.getByText(`Tempus (${worker.name}): inga ändringar.`).waitFor();
+    await page.getByRole('switch', { name: 'Synka automatiskt' }).click();
+    await expect.poll(() => page.getByText('Den automatiska synken är pausad.').count()).toBe(0);
+  });
+
   it('refreshes the calendar without a reload when a sync ends', async () => {
     await page.goto('/calendar');
     await expect.poll(() => tempusEvents().count()).toBe(5);
