@@ -10,9 +10,8 @@
  * the report and exits 1 when a promise is broken (any error, 5xx, non-2xx, failed sync, or
  * a heap that keeps growing).
  */
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { createScratchDatabase } from '@familyhub/demo';
 import { openDatabase } from '../src/db/client.js';
 import { runLoad, summary, violations } from './scenario.js';
 
@@ -27,21 +26,8 @@ const { values } = parseArgs({
 });
 
 const server = process.env.LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `familyhub_load_${randomBytes(4).toString('hex')}`;
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-await admin(`create database ${name}`);
-const url = new URL(server);
-url.pathname = `/${name}`;
-const database = openDatabase({ url: url.toString(), poolSize: 10 });
+const scratch = await createScratchDatabase(server, { prefix: 'familyhub_load' });
+const database = openDatabase({ url: scratch.url, poolSize: 10 });
 let exitCode = 0;
 try {
   await database.migrate();
@@ -60,6 +46,6 @@ try {
   else console.log('OK: every promise held');
 } finally {
   await database.close();
-  await admin(`drop database if exists ${name} with (force)`);
+  await scratch.drop();
 }
 process.exit(exitCode);

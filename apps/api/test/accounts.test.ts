@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { nextMemberColor, type MemberColor } from '@familyhub/shared';
 import { sessions } from '../src/db/schema.js';
+import * as repo from '../src/modules/accounts/repository.js';
 import { Client, createContext, uniqueEmail, WEB_ORIGIN } from './support/context.js';
 
 const ctx = await createContext();
@@ -183,5 +185,88 @@ describe('cross-site request forgery', () => {
     expect(fromWeb.status).toBe(201);
     const fromServer = await client.post('/api/calendar/events', { title: 'Simning', startDate: '2026-12-02T10:00:00Z', endDate: '2026-12-02T11:00:00Z' });
     expect(fromServer.status).toBe(201);
+  });
+});
+
+describe('member colours', () => {
+  const colours = async (client: Client) =>
+    ((await client.get('/api/me')).body.members as { name: string; color: string; initials: string }[]).map((m) => `${m.name} ${m.color} ${m.initials}`);
+
+  it('gives each member of a family a colour of their own, and initials', async () => {
+    const parent = await ctx.newParent('Karin Persson');
+    await ctx.newMember(parent.client, 'parent', 'Karin Andersson');
+    await ctx.newMember(parent.client, 'member', 'Elsa');
+    expect(await colours(parent.client)).toEqual(['Karin Persson blue KP', 'Karin Andersson orange KA', 'Elsa green E']);
+  });
+
+  it('starts every family at the first colour, whatever other families have', async () => {
+    const other = await ctx.newParent('Bo');
+    await ctx.newMember(other.client);
+    const parent = await ctx.newParent('Lisa Berg');
+    expect(await colours(parent.client)).toEqual(['Lisa Berg blue LB']);
+  });
+
+  // PGlite runs one transaction at a time anyway; only PostgreSQL can show the race.
+  it.runIf(process.env.TEST_DATABASE_URL)('makes a second member added at the same moment wait for the first one’s colour', async () => {
+    const parent = await ctx.newParent();
+    const familyId = parent.family.id as string;
+    const db = ctx.database.db;
+    const steps: string[] = [];
+    let commitFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (commitFirst = resolve));
+    let firstHasRead!: () => void;
+    const firstRead = new Promise<void>((resolve) => (firstHasRead = resolve));
+    const member = (name: string, color: MemberColor) => ({ familyId, email: uniqueEmail(), name, role: 'member' as const, color, passwordHash: 'x' });
+
+    const first = db.transaction(async (tx) => {
+      const taken = await repo.lockFamilyColors(tx, familyId);
+      firstHasRead();
+      await repo.insertUser(tx, member('Ali', nextMemberColor(taken)));
+      await firstMayCommit;
+      steps.push('first commits');
+    });
+    await firstRead;
+    const second = db.transaction(async (tx) => {
+      const taken = await repo.lockFamilyColors(tx, familyId);
+      steps.push(`second reads ${taken.sort().join(',')}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commitFirst();
+    await Promise.all([first, second]);
+    expect(steps).toEqual(['first commits', 'second reads blue,orange']);
+  });
+
+  it('lets a parent change a member’s colour, and a new member gets the colour that freed', async () => {
+    const parent = await ctx.newParent('Karin Persson');
+    const partner = await ctx.newMember(parent.client, 'parent', 'Karin Andersson');
+    const res = await parent.client.patch(`/api/family/members/${partner.user.id}`, { color: 'teal' });
+    expect(res.status).toBe(200);
+    expect(res.body.member).toEqual({ id: partner.user.id, email: partner.user.email, name: 'Karin Andersson', role: 'parent', color: 'teal', initials: 'KA' });
+    await ctx.newMember(parent.client, 'member', 'Elsa');
+    expect(await colours(partner.client)).toEqual(['Karin Persson blue KP', 'Karin Andersson teal KA', 'Elsa orange E']);
+  });
+
+  it('refuses a colour outside the palette with 400 naming the field, and changes nothing', async () => {
+    const parent = await ctx.newParent();
+    for (const color of ['#ff0000', 'Blue', '', null, 3]) {
+      const res = await parent.client.patch(`/api/family/members/${parent.user.id}`, { color });
+      expect(res.status, String(color)).toBe(400);
+      expect(res.body).toEqual({ error: 'validation_error', message: expect.stringContaining('color') });
+    }
+    expect(await colours(parent.client)).toEqual(['Anna Svensson blue AS']);
+  });
+
+  it("answers 404 to another family's member, 403 to a member and 401 to anonymous callers", async () => {
+    const parent = await ctx.newParent();
+    const child = await ctx.newMember(parent.client);
+    const other = await ctx.newParent('Bo');
+    const foreign = await other.client.patch(`/api/family/members/${child.user.id}`, { color: 'red' });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.error).toBe('not_found');
+    const byChild = await child.client.patch(`/api/family/members/${child.user.id}`, { color: 'red' });
+    expect(byChild.status).toBe(403);
+    expect(byChild.body.error).toBe('parent_only');
+    expect((await ctx.client().patch(`/api/family/members/${child.user.id}`, { color: 'red' })).status).toBe(401);
+    expect(await colours(parent.client)).toEqual(['Anna Svensson blue AS', 'Elsa orange E']);
   });
 });

@@ -2,7 +2,7 @@
  * Promises of ../shared/familyhub-api.md that the per-module files leave open: the routes
  * a disabled Tempus integration removes, the login cookie, CSRF from the API's own origin,
  * operator calls with no ADMIN_API_TOKEN configured, `?wait=true` behind a running sync,
- * the order and running state of `recentSyncs`, and the sync metrics.
+ * the expected sync interval, the order and running state of `recentSyncs`, and the sync metrics.
  */
 import { describe, expect, it } from 'vitest';
 import { createContext, OPERATOR_TOKEN, syncNow, uniqueEmail, WEB_ORIGIN, type Client } from './support/context.js';
@@ -206,6 +206,17 @@ describe('POST /api/tempus/sync?wait=true behind a running sync', () => {
     expect(waited.body.syncs).toEqual([expect.objectContaining({ id: queuedId, accountId, status: 'succeeded' })]);
     // Waiting added no sync of its own.
     expect((await recentSyncs(client)).map((s) => s.id)).toEqual([queuedId, runningId, initial!.id]);
+  });
+});
+
+describe('GET /api/tempus/status syncIntervalSeconds', () => {
+  it('tells the web app how often background syncs are expected: every TEMPUS_SYNC_CRON at the slowest', async () => {
+    const { client } = await connectedFamily();
+    const [account] = (await client.get('/api/tempus/status')).body.accounts;
+    expect(account.syncIntervalSeconds).toBe(6 * 3600);
+    const hourly = await ctx.buildAnotherApp({ env: { TEMPUS_SYNC_CRON: '0 * * * *' } });
+    const res = await hourly.inject({ method: 'GET', url: '/api/tempus/status', headers: { cookie: client.cookie! } });
+    expect(JSON.parse(res.body).accounts[0].syncIntervalSeconds).toBe(3600);
   });
 });
 

@@ -109,6 +109,22 @@ describe('calendar events', () => {
     expect(seen.body.events.map((e: { title: string; ownerName: string }) => [e.title, e.ownerName])).toEqual([['Simskola', 'Anna Svensson']]);
   });
 
+  it("carries its owner's colour on every event, manual and Tempus, in lists and single answers", async () => {
+    const parent = await ctx.newParent('Karin Persson');
+    const partner = await ctx.newMember(parent.client, 'parent', 'Karin Andersson');
+    await insertTempusEvent(parent.family.id, partner.user.id);
+    const created = await parent.client.post('/api/calendar/events', { title: 'Hämta Elsa', startDate: '2026-12-03T15:00:00Z', endDate: '2026-12-03T15:30:00Z' });
+    expect(created.body.event).toMatchObject({ ownerName: 'Karin Persson', ownerColor: 'blue' });
+    const colours = async () =>
+      ((await parent.client.get(`/api/calendar/events?${range}`)).body.events as { title: string; ownerName: string; ownerColor: string }[]).map(
+        (e) => `${e.title}: ${e.ownerName} ${e.ownerColor}`,
+      );
+    expect(await colours()).toEqual(['Arbete: Dag: Karin Andersson orange', 'Hämta Elsa: Karin Persson blue']);
+
+    expect((await parent.client.patch(`/api/family/members/${partner.user.id}`, { color: 'purple' })).status).toBe(200);
+    expect(await colours()).toEqual(['Arbete: Dag: Karin Andersson purple', 'Hämta Elsa: Karin Persson blue']);
+  });
+
   it('answers 404 with the error shape to a malformed id', async () => {
     const { client } = await ctx.newParent();
     const res = await client.patch('/api/calendar/events/not-a-uuid', { title: 'x' });

@@ -1,6 +1,12 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/client.js';
+import { migrationsFolder, openDatabase, type Database } from '../src/db/client.js';
 import { adminQuery, databaseUrl } from './support/postgres.js';
 
 const EXPECTED_TABLES = [
@@ -50,8 +56,44 @@ describe('migrations', () => {
     }
   });
 
+  it('give members who joined before colours existed different colours within their family', async () => {
+    // The migrations as they stood before colours: the journal up to 0004.
+    const before = await mkdtemp(path.join(tmpdir(), 'familyhub-migrations-'));
+    const client = new PGlite();
+    try {
+      await cp(migrationsFolder, before, { recursive: true });
+      const journalPath = path.join(before, 'meta/_journal.json');
+      const journal = JSON.parse(await readFile(journalPath, 'utf8')) as { entries: { tag: string }[] };
+      const colourless = journal.entries.findIndex((e) => e.tag === '0005_member_colours');
+      expect(colourless).toBeGreaterThan(0);
+      await writeFile(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, colourless) }));
+      const db = drizzle(client);
+      await migrate(db, { migrationsFolder: before });
+      await db.execute(sql`
+        with f as (insert into families (name) values ('Lind'), ('Berg') returning id, name)
+        insert into users (family_id, email, name, role, password_hash, created_at)
+        select f.id, lower(f.name) || n || '@example.se', 'Person ' || n, 'parent', 'x', now() + n * interval '1 minute'
+        from f, generate_series(1, 3) as n`);
+
+      await migrate(db, { migrationsFolder });
+      const rows = await db.execute<{ family: string; name: string; color: string }>(sql`
+        select families.name as family, users.name, users.color from users join families on families.id = users.family_id
+        order by families.name, users.created_at`);
+      expect(rows.rows.map((r) => `${r.family} ${r.name} ${r.color}`)).toEqual([
+        'Berg Person 1 blue',
+        'Berg Person 2 orange',
+        'Berg Person 3 green',
+        'Lind Person 1 blue',
+        'Lind Person 2 orange',
+        'Lind Person 3 green',
+      ]);
+    } finally {
+      await client.close();
+      await rm(before, { recursive: true, force: true });
+    }
+  });
+
   it('keep PGlite data on disk across a restart', async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
     const dir = await mkdtemp('/tmp/familyhub-pglite-');
     try {
       const first = openDatabase({ pgliteDir: dir });

@@ -13,8 +13,9 @@ const ctx = await createContext({ env: { ICS_ALLOW_PRIVATE_HOSTS: 'true' } });
 const feeds = await startFeedServer();
 
 describe('children and care routines', () => {
-  it('gives each new child a colour of the palette, and lists the routine for every member', async () => {
+  it('gives each new child a colour nobody in the family has, and lists the routine for every member', async () => {
     const { anna, childId } = await pickupFamily(ctx);
+    const parentColours = ((await anna.client.get('/api/me')).body.members as { color: string }[]).map((m) => m.color);
     const second = await anna.client.post('/api/family/children', { name: 'Nils' });
     expect(second.status).toBe(201);
     const member = await ctx.newMember(anna.client, 'member', 'Mormor');
@@ -24,7 +25,7 @@ describe('children and care routines', () => {
     expect(elsa).toMatchObject({ id: childId, name: 'Elsa', routine: { careName: 'Förskolan Solrosen' } });
     expect(elsa.routine.days).toHaveLength(7);
     expect(nils).toMatchObject({ name: 'Nils', routine: null });
-    expect(elsa.color).not.toBe(nils.color);
+    expect(new Set([...parentColours, elsa.color, nils.color]).size).toBe(4);
   });
 
   it('refuses a routine that gives a handover to someone who is not a parent of the family', async () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { syncWindow } from '../src/modules/subscriptions/sync-engine.js';
 import { createContext } from './support/context.js';
 import { startFeedServer } from './support/feed-server.js';
 
@@ -61,8 +62,9 @@ function feedOf(events: ModelEvent[]): string {
 }
 
 function truth(events: ModelEvent[]): string[] {
-  const from = NOW.getTime() - 30 * DAY;
-  const to = NOW.getTime() + 365 * DAY;
+  // The window a subscription covers: whole days, from 30 days back to 365 days ahead.
+  const window = syncWindow(NOW);
+  const [from, to] = [window.from.getTime(), window.to.getTime()];
   return events
     .flatMap((e) => Array.from({ length: e.count }, (_, k) => ({ ...e, start: e.start + k * 7 * DAY })))
     .filter((o) => o.start < to && o.start + o.hours * HOUR > from)

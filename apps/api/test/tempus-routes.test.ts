@@ -45,14 +45,14 @@ describe('GET /api/tempus/status', () => {
 });
 
 describe('PATCH /api/tempus/accounts/:id', () => {
-  it('lets the owning parent turn sync off and on', async () => {
+  it('lets the owning parent pause automatic sync and resume it, "Synka nu" still working while paused', async () => {
     const { client, accountId } = await connectedFamily();
     const off = await client.patch(`/api/tempus/accounts/${accountId}`, { syncEnabled: false });
     expect(off.status).toBe(200);
     expect(off.body.account).toMatchObject({ id: accountId, syncEnabled: false, state: 'disabled', nextSyncAt: null });
-    const refused = await client.post('/api/tempus/sync', { accountId });
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toBe('sync_disabled');
+    const [manual] = await syncNow(client, accountId);
+    expect(manual).toMatchObject({ accountId, trigger: 'manual', status: 'succeeded' });
+    expect((await client.get('/api/tempus/status')).body.accounts[0], 'still paused after it').toMatchObject({ syncEnabled: false, nextSyncAt: null });
     const on = await client.patch(`/api/tempus/accounts/${accountId}`, { syncEnabled: true });
     expect(on.body.account).toMatchObject({ syncEnabled: true, state: 'active' });
   });
@@ -177,18 +177,20 @@ describe('POST /api/tempus/sync', () => {
     await syncsFinished(ctx.database.db, started.flatMap(syncIdsOf));
   });
 
-  it('leaves accounts that are turned off out of an operator sync of every account, and records no failure on them', async () => {
+  it('leaves paused accounts out of an operator sync of every account, records no failure on them, and syncs one asked for by name', async () => {
     const { client, accountId } = await connectedFamily();
     expect((await client.patch(`/api/tempus/accounts/${accountId}`, { syncEnabled: false })).status).toBe(200);
     const operator = ctx.operator();
     const all = await operator.post('/api/tempus/sync?wait=true', {});
     expect(all.status).toBe(200);
     expect(all.body.syncs.map((s: { accountId: string }) => s.accountId)).not.toContain(accountId);
-    const named = await operator.post('/api/tempus/sync', { accountId });
-    expect(named.status).toBe(409);
-    expect(named.body.error).toBe('sync_disabled');
-    const account = (await client.get('/api/tempus/status')).body.accounts[0];
+    let account = (await client.get('/api/tempus/status')).body.accounts[0];
     expect(account).toMatchObject({ state: 'disabled', lastError: null });
+    const named = await operator.post('/api/tempus/sync?wait=true', { accountId });
+    expect(named.status).toBe(200);
+    expect(named.body.syncs[0]).toMatchObject({ accountId, trigger: 'admin', status: 'succeeded' });
+    account = (await client.get('/api/tempus/status')).body.accounts[0];
+    expect(account).toMatchObject({ state: 'disabled', syncEnabled: false });
   });
 
   it('lets an operator sync any account, or all, without a limit; members may not sync', async () => {

@@ -1,4 +1,4 @@
-import type { Family, Member, User } from '@familyhub/shared';
+import type { Family, Member, TempusStatusResponse, User } from '@familyhub/shared';
 
 declare global {
   namespace App {
@@ -11,6 +11,8 @@ declare global {
       user: User | null;
       family: Family | null;
       members: Member[];
+      /** The family's Tempus accounts; null when signed out or when the API could not say. */
+      tempus: TempusStatusResponse | null;
     }
     interface Error {
       message: string;

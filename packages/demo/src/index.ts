@@ -1,3 +1,4 @@
-/** Helpers to run the whole product locally: used by `pnpm demo` and the web app's browser tests. */
+/** Helpers to run the whole product locally: used by `pnpm demo`, the tests and the benchmarks. */
 export * from './http-session.js';
+export * from './postgres.js';
 export * from './processes.js';

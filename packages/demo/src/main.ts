@@ -1,17 +1,18 @@
 /**
- * `pnpm demo`: the whole product on one machine with nothing else installed. Starts the
- * Tempus simulator (in this process) with Swedish demo staff, the API with embedded
- * PostgreSQL under ./data and its scheduler, and the built web app; seeds a demo family
- * over the API and connects the first parent's Tempus through the real OAuth flow.
+ * `pnpm demo`: the whole product on one machine with nothing else installed. Builds it,
+ * starts the Tempus simulator (in this process) with Swedish demo staff, the API with
+ * embedded PostgreSQL under ./data and its scheduler, and the built web app; seeds a demo
+ * family over the API and connects both parents' Tempus through the real OAuth flow. Then
+ * it prints a short banner and, from there on, what the API and the web app log.
  * Ports come from PORT, WEB_PORT and TEMPUS_SIM_PORT (3000, 5173, 4010), the embedded
- * database's folder from PGLITE_DIR (./data/pglite). Ctrl-C stops everything.
+ * database's folder from PGLITE_DIR (./data/pglite). Ctrl-C stops everything, cleanly.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
 import { HttpSession } from './http-session.js';
 import { assertPortsFree, demoPorts, PortError } from './ports.js';
-import { repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
+import { buildProduct, repoRoot, startApi, startWeb, type RunningProcess } from './processes.js';
 
 const DAY_MS = 86_400_000;
 /** The simulator's seed: the same demo staff (and Tempus user ids) on every run. */
@@ -25,7 +26,7 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    console.log('\nStopping the demo…');
+    console.log('\nStopping…');
     await Promise.allSettled(children.map((child) => child.stop()));
     await sim?.close();
   }
@@ -38,6 +39,9 @@ process.on('SIGTERM', () => void stop(0));
 async function main() {
   const ports = demoPorts();
   await assertPortsFree(ports);
+  console.log('Building…');
+  buildProduct();
+  console.log('Starting the Tempus simulator, the API and the web app…');
   const apiUrl = `http://localhost:${ports.api}`;
   const webUrl = `http://localhost:${ports.web}`;
   const pgliteDir = process.env.PGLITE_DIR || path.join(repoRoot, 'data/pglite');
@@ -51,7 +55,6 @@ async function main() {
   const staff = sim.seed({ users: 3, seed: SIM_SEED, from: new Date(now - 30 * DAY_MS), to: new Date(now + 60 * DAY_MS) });
   const [first, second] = staff;
   if (!first || !second) throw new Error('the simulator seeded too few users');
-  console.log(`Tempus simulator: ${sim.url}`);
 
   const [api, web] = await Promise.all([
     startApi({
@@ -60,9 +63,8 @@ async function main() {
       tempus: { url: sim.url, ...client },
       pgliteDir,
       env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn' },
-      echo: true,
     }),
-    startWeb({ port: ports.web, apiUrl, echo: true }),
+    startWeb({ port: ports.web, apiUrl }),
   ]);
   children.push(api, web);
 
@@ -73,29 +75,32 @@ async function main() {
 
   const parentSession = new HttpSession(apiUrl);
   await parentSession.signUpOrLogIn(parent);
+  const partnerSession = new HttpSession(apiUrl);
   const me = await parentSession.json<{ members: { email: string }[] }>('/api/me');
   for (const [member, role] of [[partner, 'parent'], [child, 'member']] as const) {
     if (!me.members.some((m) => m.email === member.email)) {
       await parentSession.json('/api/family/members', { method: 'POST', body: { ...member, role } });
     }
   }
-  // The simulator forgets its grants when it stops, so every run connects (again); the API
-  // then updates the family's existing account instead of adding one.
+  await partnerSession.signUpOrLogIn({ ...partner, familyName });
+  // Both parents work shifts, as in most families. The simulator forgets its grants when it
+  // stops, so every run connects (again); the API then updates the existing accounts.
   await parentSession.connectTempus(first);
+  await partnerSession.connectTempus(second);
 
+  const pad = (text: string) => text.padEnd(26);
   console.log(`
-Familjehubben is running: ${webUrl}
+Familjehubben is running: ${webUrl}  (or http://127.0.0.1:${ports.web})
 
-Sign in as
-  parent:        ${parent.email} / ${DEMO_PASSWORD}  (${parent.name}, Tempus connected)
-  second parent: ${partner.email} / ${DEMO_PASSWORD}  (${partner.name})
-  child:         ${child.email} / ${DEMO_PASSWORD}  (member, read-only settings)
+Sign in with password ${DEMO_PASSWORD} as
+  ${pad(parent.email)}${parent.name}, parent, Tempus connected
+  ${pad(partner.email)}${partner.name}, parent, Tempus connected
+  ${pad(child.email)}${child.name}, child
 
-On the Tempus consent page the second parent can use
-  ${second.email} / ${second.password}
-
-The API is at ${apiUrl}, the Tempus simulator at ${sim.url}. Data lives in ${pgliteDir}.
-Press Ctrl-C to stop.`);
+API ${apiUrl} · Tempus simulator ${sim.url} · data in ${pgliteDir}
+Press Ctrl-C to stop.
+`);
+  for (const running of children) running.echo();
 }
 
 main().catch(async (err: unknown) => {

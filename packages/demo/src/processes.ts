@@ -2,7 +2,7 @@
  * Starting the API and the built web app as child processes, waiting until they answer,
  * and stopping them cleanly. Shared by `pnpm demo` and the web app's end-to-end tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -15,6 +15,8 @@ export interface RunningProcess {
   child: ChildProcess;
   /** Everything the process printed, for a failure message. */
   output(): string;
+  /** From now on, print what the process prints (the demo, once its banner is out). */
+  echo(): void;
   stop(): Promise<void>;
 }
 
@@ -41,11 +43,12 @@ export async function startNodeProcess(options: StartOptions): Promise<RunningPr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  let echo = options.echo ?? false;
   const keep = (chunk: Buffer) => {
     const text = chunk.toString();
     lines.push(text);
     if (lines.length > 500) lines.shift();
-    if (options.echo) process.stdout.write(text.replace(/^(?=.)/gm, `[${options.name}] `));
+    if (echo) process.stdout.write(text.replace(/^(?=.)/gm, `[${options.name}] `));
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -55,6 +58,7 @@ export async function startNodeProcess(options: StartOptions): Promise<RunningPr
     name: options.name,
     child,
     output: () => lines.join(''),
+    echo: () => void (echo = true),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -140,6 +144,16 @@ export function startApi(options: ApiProcessOptions): Promise<RunningProcess> {
     readyUrl: `${origin}/readyz`,
     echo: options.echo,
   });
+}
+
+/**
+ * Builds the product (`pnpm build` at the root: the workspace packages, the API and the
+ * simulator, then the web app in `apps/web/build`), quietly: its output (Rollup's notes on
+ * dependencies included) is shown only when the build fails.
+ */
+export function buildProduct(): void {
+  const result = spawnSync('pnpm', ['build'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`building the product failed:\n${result.stdout}${result.stderr}`);
 }
 
 export interface WebProcessOptions {

@@ -95,7 +95,7 @@ describe('the demo’s ports', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(demo.output()).toContain(`Familjehubben is running: http://localhost:${ports.WEB_PORT}`);
-    expect(demo.output()).toContain(`The API is at http://localhost:${ports.PORT}, the Tempus simulator at http://127.0.0.1:${ports.TEMPUS_SIM_PORT}.`);
+    expect(demo.output()).toContain(`API http://localhost:${ports.PORT} · Tempus simulator http://127.0.0.1:${ports.TEMPUS_SIM_PORT}`);
     expect((await fetch(`http://localhost:${ports.PORT}/readyz`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.WEB_PORT}/signin`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPUS_SIM_PORT}/_sim/users`)).status).toBe(200);

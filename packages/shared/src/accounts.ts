@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberColor } from './people.js';
 
 /** The HttpOnly cookie that carries a signed-in session, set by the API and forwarded by the web app. */
 export const SESSION_COOKIE = 'fh_session';
@@ -30,6 +31,10 @@ export const member = z.object({
   email: z.string(),
   name: z.string(),
   role,
+  /** A key of MEMBER_PALETTE: the member's colour in the calendar. */
+  color: memberColor,
+  /** "KP" for Karin Persson: what a block too narrow for a name shows. */
+  initials: z.string(),
 });
 export type Member = z.infer<typeof member>;
 
@@ -63,3 +68,10 @@ export type SessionResponse = z.infer<typeof sessionResponse>;
 
 export const meResponse = z.object({ user, family, members: z.array(member) });
 export type MeResponse = z.infer<typeof meResponse>;
+
+/** A parent changes a member's colour on the family page. */
+export const updateMemberBody = z.object({ color: memberColor });
+export type UpdateMemberBody = z.input<typeof updateMemberBody>;
+
+export const memberResponse = z.object({ member });
+export type MemberResponse = z.infer<typeof memberResponse>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memberColor } from './people.js';
 
 export const eventSource = z.enum(['manual', 'tempus', 'ics']);
 export type EventSource = z.infer<typeof eventSource>;
@@ -18,6 +19,8 @@ export const calendarEvent = z.object({
   editable: z.boolean(),
   ownerUserId: z.uuid(),
   ownerName: z.string(),
+  /** The owner's colour (a key of MEMBER_PALETTE), so every event shows whose it is. */
+  ownerColor: memberColor,
   status: shiftStatus,
   location: z.string().nullable(),
   note: z.string().nullable(),

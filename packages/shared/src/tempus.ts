@@ -45,6 +45,11 @@ export const tempusAccount = z.object({
   lastSyncAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
   nextSyncAt: z.string().nullable(),
+  /**
+   * How often background syncs of the account are expected at the slowest: its shifts are
+   * stale once the last success is more than twice this long ago.
+   */
+  syncIntervalSeconds: z.number().int().positive(),
   lastError: accountError.nullable(),
   eventCount: z.number().int(),
   recentSyncs: z.array(syncSummary),

@@ -2,6 +2,7 @@
  * One dedicated PostgreSQL database per benchmark (`familyhub_bench_<name>`), created and
  * migrated on the server that BENCH_DATABASE_URL / DATABASE_URL points at, dropped after.
  */
+import { adminQuery, databaseUrl } from '@familyhub/demo';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/client.js';
 
@@ -11,21 +12,7 @@ export function adminUrl(): string {
   return process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
 }
 
-function withDatabase(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(adminUrl(), sql);
 
 export interface BenchDatabase {
   name: string;
@@ -41,7 +28,7 @@ export async function createBenchDatabase(suffix: string, options: { keep?: bool
   const name = `familyhub_bench_${suffix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
   await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
-  const url = withDatabase(adminUrl(), name);
+  const url = databaseUrl(adminUrl(), name);
   const database = openDatabase({ url, poolSize: 10 });
   await database.migrate();
   const pool = new pg.Pool({ connectionString: url, max: 10 });

@@ -54,6 +54,8 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: roleEnum('role').notNull(),
+    /** A key of the shared MEMBER_PALETTE, chosen at creation so a family's members differ. */
+    color: text('color').notNull().default('blue'),
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
   },

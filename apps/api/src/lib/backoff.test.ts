@@ -12,9 +12,13 @@ describe('nextRetry', () => {
     expect(nextRetry(now, 5, middle)).toEqual(at(32 * 60_000));
   });
 
-  it('never waits more than six hours, jitter included', () => {
-    expect(nextRetry(now, 30, () => 0.5)).toEqual(at(MAX_FAILURE_BACKOFF_MS));
-    expect(nextRetry(now, 30, () => 1).getTime() - now.getTime()).toBeLessThanOrEqual(1.2 * MAX_FAILURE_BACKOFF_MS);
+  it('never waits more than six hours, jitter included, and still spreads the waits below that', () => {
+    for (const r of [0, 0.25, 0.5, 0.75, 1]) {
+      const wait = nextRetry(now, 30, () => r).getTime() - now.getTime();
+      expect(wait, `draw ${r}`).toBeLessThanOrEqual(MAX_FAILURE_BACKOFF_MS);
+      expect(wait, `draw ${r}`).toBeGreaterThanOrEqual(0.8 * MAX_FAILURE_BACKOFF_MS);
+    }
+    expect(nextRetry(now, 30, () => 0).getTime()).not.toBe(nextRetry(now, 30, () => 1).getTime());
   });
 
   it('spreads retries ±20 % so failed accounts do not retry in step', () => {

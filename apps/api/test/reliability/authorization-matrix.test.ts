@@ -132,6 +132,11 @@ const routes: Route[] = [
     call: (c) => c.post('/api/family/members', { email: uniqueEmail(), password: PASSWORD, name: 'Nisse', role: 'member' }),
     expect: familyOnly(403, 201, 201, 201),
   },
+  {
+    name: 'PATCH /api/family/members/:id',
+    call: (c) => c.patch(`/api/family/members/${member.user.id}`, { color: 'teal' }),
+    expect: familyOnly(403, 200, 200, 404),
+  },
   { name: 'GET /api/calendar/events', call: (c) => c.get(`/api/calendar/events?${DEC}`), expect: familyOnly(200, 200, 200, 200) },
   {
     name: 'POST /api/calendar/events',
@@ -256,6 +261,9 @@ describe('authorization matrix', () => {
   });
 
   it('keeps account A intact after every refused cell', async () => {
+    const members = (await familyA.client.get('/api/me')).body.members as { id: string; color: string }[];
+    expect(members.find((m) => m.id === member.user.id)?.color).toBe('teal');
+    expect(members.find((m) => m.id === familyA.user.id)?.color).toBe('blue');
     const status = (await familyA.client.get('/api/tempus/status')).body.accounts as { id: string }[];
     expect(status.map((a) => a.id)).toContain(accountA);
     const events = (await familyA.client.get(`/api/calendar/events?${DEC}`)).body.events as { id: string; title: string }[];

@@ -97,9 +97,22 @@ describe('bad input on every route of the OpenAPI document', () => {
   it('finds the documented routes to attack', () => {
     expect(ops.length).toBeGreaterThanOrEqual(15);
     expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(
-      expect.arrayContaining(['POST /api/auth/signup', 'PATCH /api/calendar/events/{id}', 'POST /api/tempus/sync', 'POST /api/calendar/subscriptions', 'POST /api/calendar/subscriptions/{id}/sync', 'POST /api/calendar/feed', 'GET /feed/{secret}.ics',
-        'PUT /api/family/children/{id}/routine', 'PUT /api/family/children/{id}/days/{date}', 'GET /api/pickups', 'POST /api/notifications/read',
-        'PUT /api/notifications/preferences', 'POST /api/notifications/push/subscriptions']),
+      expect.arrayContaining([
+        'POST /api/auth/signup',
+        'PATCH /api/calendar/events/{id}',
+        'PATCH /api/family/members/{id}',
+        'POST /api/tempus/sync',
+        'POST /api/calendar/subscriptions',
+        'POST /api/calendar/subscriptions/{id}/sync',
+        'POST /api/calendar/feed',
+        'GET /feed/{secret}.ics',
+        'PUT /api/family/children/{id}/routine',
+        'PUT /api/family/children/{id}/days/{date}',
+        'GET /api/pickups',
+        'POST /api/notifications/read',
+        'PUT /api/notifications/preferences',
+        'POST /api/notifications/push/subscriptions',
+      ]),
     );
   });
 

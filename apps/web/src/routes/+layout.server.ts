@@ -1,14 +1,18 @@
 import { loadUnreadCount } from '$lib/server/notifications';
+import { loadTempusStatus } from '$lib/server/tempus-status';
 import type { LayoutServerLoad } from './$types';
 
 export const load = (async (event) => {
-  // Refreshed when a notification arrives on the event stream (SyncListener) and after every form action.
+  // Refreshed whenever a sync ends or a notification arrives (SyncListener), and after every form action.
+  event.depends('app:tempus');
   event.depends('app:notifications');
   const { locals } = event;
+  const [tempus, unreadNotifications] = locals.user ? await Promise.all([loadTempusStatus(event), loadUnreadCount(event)]) : [null, null];
   return {
     user: locals.user,
     family: locals.family,
     members: locals.members,
-    unreadNotifications: locals.user ? await loadUnreadCount(event) : null,
+    tempus,
+    unreadNotifications,
   };
 }) satisfies LayoutServerLoad;

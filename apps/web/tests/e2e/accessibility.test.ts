@@ -3,35 +3,16 @@
  * axe-core finds no serious or critical violations, the keyboard reaches every control,
  * the Tempus badges fit their shifts, and screenshots are kept as test artifacts.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { HttpSession } from '@familyhub/demo';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shiftThisWeek } from './support/shifts';
+import { seriousViolations } from './support/page-checks';
+import { shiftThisWeek, thisMonday } from './support/shifts';
 import { ARTIFACTS, signIn, startStack, type Stack } from './support/stack';
 
-const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const parent = { name: 'Maria Lindberg', familyName: 'Familjen Lindberg', email: 'maria@example.se', password: 'ett-långt-lösenord' };
 const viewports = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Tabs through the page and returns the visible controls that never got the focus. */
 async function unreachableControls(page: Page): Promise<string[]> {
@@ -107,6 +88,8 @@ describe('accessibility of the main pages', { concurrent: false }, () => {
       const { context, page } = await stack.newPage(viewport);
       try {
         await signIn(page, parent.email, parent.password);
+        // The view a phone reads the week's shifts in (the day list), and the desktop week.
+        await page.goto(`/calendar?view=${size === 'phone' ? 'days' : 'week'}&date=${thisMonday()}`);
         await page.locator('[data-testid=event][data-source=tempus]').first().waitFor();
         expect(await seriousViolations(page)).toEqual([]);
         expect(await unreachableControls(page)).toEqual([]);

@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { families, sessions, users } from '../../db/schema.js';
-import type { Role } from './types.js';
+import type { MemberColor, Role } from './types.js';
 
 const userColumns = {
   id: users.id,
@@ -19,7 +19,7 @@ export async function insertFamily(db: DbOrTx, name: string) {
 
 export async function insertUser(
   db: DbOrTx,
-  values: { familyId: string; email: string; name: string; role: Role; passwordHash: string },
+  values: { familyId: string; email: string; name: string; role: Role; color: MemberColor; passwordHash: string },
 ) {
   const [user] = await db.insert(users).values(values).onConflictDoNothing().returning(userColumns);
   return user;
@@ -38,12 +38,30 @@ export async function findFamily(db: DbOrTx, familyId: string) {
   return family;
 }
 
+const memberColumns = { id: users.id, email: users.email, name: users.name, role: users.role, color: users.color };
+
 export async function listMembers(db: DbOrTx, familyId: string) {
-  return db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
-    .from(users)
-    .where(eq(users.familyId, familyId))
-    .orderBy(asc(users.createdAt), asc(users.name));
+  return db.select(memberColumns).from(users).where(eq(users.familyId, familyId)).orderBy(asc(users.createdAt), asc(users.name));
+}
+
+/**
+ * The colours the family's members have, read under a lock on the family's row so that two
+ * members added at once cannot both be given the same free colour.
+ */
+export async function lockFamilyColors(tx: DbOrTx, familyId: string): Promise<string[]> {
+  await tx.select({ id: families.id }).from(families).where(eq(families.id, familyId)).for('update');
+  const rows = await tx.select({ color: users.color }).from(users).where(eq(users.familyId, familyId));
+  return rows.map((r) => r.color);
+}
+
+/** Sets a member's colour; undefined when the user is not a member of this family. */
+export async function updateMemberColor(db: DbOrTx, familyId: string, userId: string, color: MemberColor) {
+  const [row] = await db
+    .update(users)
+    .set({ color })
+    .where(and(eq(users.familyId, familyId), eq(users.id, userId)))
+    .returning(memberColumns);
+  return row;
 }
 
 export async function insertSession(db: DbOrTx, values: { id: string; userId: string; expiresAt: Date }) {

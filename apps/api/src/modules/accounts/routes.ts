@@ -1,12 +1,14 @@
-/** Sign-up, login, logout, the signed-in user and adding family members. */
+/** Sign-up, login, logout, the signed-in user, adding family members and changing their colours. */
 import {
   addMemberBody,
   addMemberResponse,
   errorBody,
   loginBody,
   meResponse,
+  memberResponse,
   sessionResponse,
   signupBody,
+  updateMemberBody,
 } from '@familyhub/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,6 +17,7 @@ import type { AccountsService } from './service.js';
 
 const LOGIN_PER_ACCOUNT = { max: 10, timeWindow: 15 * 60_000 };
 const LOGIN_PER_IP = { max: 30, timeWindow: 60_000 };
+const memberParams = z.object({ id: z.uuid() });
 
 export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }> = async (app, { service }) => {
   const loginLimitPerAccount = app.createRateLimit({
@@ -91,5 +94,19 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }>
       const user = await service.addMember(request.user!, request.body);
       return reply.status(201).send({ user: { ...user, familyId: request.user!.familyId } });
     },
+  );
+
+  app.patch(
+    '/api/family/members/:id',
+    {
+      preHandler: app.requireParent,
+      schema: {
+        tags: ['accounts'],
+        params: memberParams,
+        body: updateMemberBody,
+        response: { 200: memberResponse, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => ({ member: await service.updateMember(request.user!, request.params.id, request.body) }),
   );
 };

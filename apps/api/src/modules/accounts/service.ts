@@ -4,12 +4,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { AddMemberBody, SignupBody } from '@familyhub/shared';
+import { initialsOf, nextMemberColor, type AddMemberBody, type MemberColor, type SignupBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
 import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
 import { decoyHash, hashPassword, isCommonPassword, verifyPassword } from '../../lib/passwords.js';
 import * as repo from './repository.js';
 import type { AuthUser } from './types.js';
+
+/** A member as the family sees it: with their colour and initials. */
+function toMember(row: { id: string; email: string; name: string; role: AuthUser['role']; color: string }) {
+  return { ...row, color: row.color as MemberColor, initials: initialsOf(row.name) };
+}
 
 export interface AccountsServiceDeps {
   db: Db;
@@ -66,6 +71,7 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
           email: input.email,
           name: input.name,
           role: 'parent',
+          color: nextMemberColor([]),
           passwordHash,
         });
         if (!user) throw new ConflictError('email_taken', 'An account with that email already exists.');
@@ -116,20 +122,31 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
 
     async me(user: AuthUser) {
       const [family, members] = await Promise.all([familyOf(user), repo.listMembers(db, user.familyId)]);
-      return { user, family, members };
+      return { user, family, members: members.map(toMember) };
     },
 
     async addMember(parent: AuthUser, input: AddMemberBody & { email: string }) {
       refuseCommon(input.password);
-      const user = await repo.insertUser(db, {
-        familyId: parent.familyId,
-        email: input.email,
-        name: input.name,
-        role: input.role,
-        passwordHash: await hashPassword(input.password),
-      });
+      const passwordHash = await hashPassword(input.password);
+      const user = await db.transaction(async (tx) =>
+        repo.insertUser(tx, {
+          familyId: parent.familyId,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          color: nextMemberColor(await repo.lockFamilyColors(tx, parent.familyId)),
+          passwordHash,
+        }),
+      );
       if (!user) throw new ConflictError('email_taken', 'An account with that email already exists.');
       return user;
+    },
+
+    /** A parent changes a member's colour; another family's member is not found. */
+    async updateMember(parent: AuthUser, userId: string, change: { color: MemberColor }) {
+      const member = await repo.updateMemberColor(db, parent.familyId, userId, change.color);
+      if (!member) throw new NotFoundError('Family member not found.');
+      return toMember(member);
     },
   };
 }

@@ -14,6 +14,7 @@ export const eventColumns = {
   editable: calendarEvents.editable,
   ownerUserId: calendarEvents.ownerUserId,
   ownerName: users.name,
+  ownerColor: users.color,
   status: calendarEvents.status,
   location: calendarEvents.location,
   note: calendarEvents.note,
@@ -25,7 +26,7 @@ export const eventColumns = {
 
 type EventRecord = typeof calendarEvents.$inferSelect;
 
-/** An event as the API shows it: instants as ISO 8601 UTC text, with its owner's name. */
+/** An event as the API shows it: instants as ISO 8601 UTC text, with its owner's name and colour. */
 export type EventRow = Pick<
   EventRecord,
   | 'id'
@@ -40,7 +41,7 @@ export type EventRow = Pick<
   | 'tempusId'
   | 'tempusAccountId'
   | 'subscriptionId'
-> & { ownerName: string; startAt: string; endAt: string; updatedAt: string };
+> & { ownerName: string; ownerColor: string; startAt: string; endAt: string; updatedAt: string };
 
 const e = calendarEvents;
 
@@ -54,8 +55,8 @@ export async function listEvents(db: DbOrTx, familyId: string, from: Date, to: D
   const result = await db.execute(sql`
     select ${e.id} as "id", ${e.title} as "title", ${e.startAt} as "startAt", ${e.endAt} as "endAt",
            ${e.allDay} as "allDay", ${e.source} as "source", ${e.editable} as "editable",
-           ${e.ownerUserId} as "ownerUserId", ${users.name} as "ownerName", ${e.status} as "status",
-           ${e.location} as "location", ${e.note} as "note", ${e.tempusId} as "tempusId",
+           ${e.ownerUserId} as "ownerUserId", ${users.name} as "ownerName", ${users.color} as "ownerColor",
+           ${e.status} as "status", ${e.location} as "location", ${e.note} as "note", ${e.tempusId} as "tempusId",
            ${e.tempusAccountId} as "tempusAccountId", ${e.subscriptionId} as "subscriptionId", ${e.updatedAt} as "updatedAt"
     from ${e}
     join ${users} on ${users.id} = ${e.ownerUserId} and ${users.familyId} = ${familyId}

@@ -3,7 +3,7 @@
  * subscribed calendars' events) that are read-only here because their source of truth is
  * elsewhere.
  */
-import type { CalendarEvent, CreateEventBody, UpdateEventBody } from '@familyhub/shared';
+import type { CalendarEvent, CreateEventBody, MemberColor, UpdateEventBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { AuthUser } from '../accounts/types.js';
@@ -20,6 +20,7 @@ export function toApiEvent(row: repo.EventRow): CalendarEvent {
     editable: row.editable,
     ownerUserId: row.ownerUserId,
     ownerName: row.ownerName,
+    ownerColor: row.ownerColor as MemberColor,
     status: row.status,
     location: row.location,
     note: row.note,

@@ -17,6 +17,8 @@ export interface FamilyMember {
   id: string;
   name: string;
   role: 'parent' | 'member';
+  /** A key of the shared person-colour palette. */
+  color: string;
 }
 
 export interface HandoverSources {

@@ -71,7 +71,9 @@ export function createPickupsService(deps: PickupsServiceDeps) {
       if (existing.length >= MAX_CHILDREN_PER_FAMILY) {
         throw new ConflictError('too_many_children', `A family can have at most ${MAX_CHILDREN_PER_FAMILY} children here.`);
       }
-      const color = input.color ?? nextMemberColor(existing.map((c) => c.color));
+      // Like a new member: the first colour nobody in the family (parents, members, children) has yet.
+      const members = await deps.members(db, user.familyId);
+      const color = input.color ?? nextMemberColor([...members.map((m) => m.color), ...existing.map((c) => c.color)]);
       return toChild(await childrenRepo.insertChild(db, { familyId: user.familyId, name: input.name, color }), []);
     },
 

@@ -157,7 +157,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
   async function syncNow(user: AuthUser, id: string): Promise<SubscriptionSync> {
     const subscription = await subscriptionsRepo.findFamilySubscription(db, user.familyId, id);
     if (!subscription) throw new NotFoundError('Subscription not found.');
-    if (!subscription.syncEnabled) throw new ConflictError('sync_disabled', 'Sync is turned off for this subscription. Turn it on first.');
+    // Paused means no background syncs; asked for by a parent, it syncs.
     const limit = await deps.manualSyncLimit.take(id);
     if (!limit.allowed) throw new TooManyRequestsError('Too many manual syncs of this subscription. Wait a minute.', limit.retryAfterSeconds);
     return runner.sync(id, 'manual');

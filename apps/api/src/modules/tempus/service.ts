@@ -114,13 +114,14 @@ export function createTempusService(deps: TempusServiceDeps) {
         ? await accountsRepo.findAccountById(db, accountId)
         : await accountsRepo.findFamilyAccount(db, caller.user.familyId, accountId);
       if (!account) throw new NotFoundError('Tempus account not found.');
-      if (!account.syncEnabled) throw new ConflictError('sync_disabled', 'Sync is turned off for this account. Turn it on first.');
+      // A paused account is left out of background syncing only: asked for by name, it syncs.
       if (account.state === 'reauth_required') {
         throw new ConflictError('reauth_required', 'The Tempus connection has expired. Connect the account again.');
       }
       return [account.id];
     }
-    // Accounts turned off or waiting for a reconnect are skipped: a sync of them could only fail.
+    // Every account means every one that syncs by itself: paused ones are left out, and
+    // those waiting for a reconnect could only fail.
     const targets = caller.kind === 'operator'
       ? await accountsRepo.listSyncableAccountIds(db)
       : (await accountsRepo.listFamilyAccounts(db, caller.user.familyId)).filter((a) => a.syncEnabled && a.state === 'active');
@@ -172,6 +173,7 @@ export function createTempusService(deps: TempusServiceDeps) {
       lastSyncAt: a.lastSyncAt?.toISOString() ?? null,
       lastSuccessAt: a.lastSuccessAt?.toISOString() ?? null,
       nextSyncAt: a.syncEnabled && a.state === 'active' ? (a.nextSyncAt?.toISOString() ?? null) : null,
+      syncIntervalSeconds: Math.round(config.maxIntervalMs / 1000),
       lastError:
         a.lastErrorCode && a.lastErrorAt
           ? { code: a.lastErrorCode, message: a.lastErrorMessage ?? '', at: a.lastErrorAt.toISOString() }

@@ -104,7 +104,8 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       await syncLogRepo.insertSyncLog(db, { id: syncId, accountId, familyId: account.familyId, syncType: type, trigger, startedAt });
       try {
         if (account.state === 'reauth_required') throw new TempusError('invalid_grant', 'The Tempus connection must be renewed');
-        if (!account.syncEnabled) throw new ConflictError('sync_disabled', 'Sync is turned off for this account.');
+        // Paused means no background syncs; a parent's or an operator's ask still runs.
+        if (!account.syncEnabled && trigger === 'schedule') throw new ConflictError('sync_disabled', 'Sync is turned off for this account.');
         const source = { kind: 'tempus' as const, id: accountId };
         const window = syncWindow(startedAt, config.window);
         const listed = type === 'incremental' ? window : reconcileWindow(window, await deps.calendar.latestEnd(db, source));

@@ -1,7 +1,9 @@
 /**
- * Places events in the week view's day columns: all-day events in the top row, timed
- * events as blocks positioned by wall-clock minutes (so 07:15 sits at 07:15 on a 23-hour
- * day too), cut at midnight, with overlapping blocks sharing the column side by side.
+ * Places events in the week view: all-day events (and the whole days a long event covers)
+ * as bands across exactly their days, timed events as blocks in their day's column,
+ * positioned by wall-clock minutes (so 07:15 sits at 07:15 on a 23-hour day too), cut at
+ * midnight, with overlapping blocks side by side in lanes. A lane or band too narrow for
+ * text is drawn compact: the person's colour and initials.
  */
 import { byStart, sliceOnDay, type Timed } from './event-span.js';
 import { minutesBetween, TIME_ZONE, wallMinutes, type CivilDate } from './zoned-time.js';
@@ -9,6 +11,12 @@ import { minutesBetween, TIME_ZONE, wallMinutes, type CivilDate } from './zoned-
 export const DAY_MINUTES = 24 * 60;
 /** Short events are drawn at least this tall so their text stays readable and tappable. */
 export const MIN_BLOCK_MINUTES = 30;
+/** The narrowest lane that holds a readable time, title and badge; narrower ones go compact. */
+export const MIN_LANE_PX = 80;
+/** The narrowest all-day band that holds a readable title. */
+export const MIN_BAND_PX = 72;
+/** Events this short keep time and title on one line ("16:00 Hämta Elsa"). */
+export const ONE_LINE_MINUTES = 60;
 
 export interface TimedBlock<E> {
   event: E;
@@ -24,28 +32,45 @@ export interface TimedBlock<E> {
   columns: number;
 }
 
-export interface AllDayItem<E> {
+/** An all-day band: from column `start` across `span` days, on its own row of the band area. */
+export interface AllDayBand<E> {
   event: E;
+  start: number;
+  span: number;
+  row: number;
+  /** The event goes on before the band's first day or after its last. */
   startsBefore: boolean;
   endsAfter: boolean;
 }
 
 export interface DayColumn<E> {
   day: CivilDate;
-  allDay: AllDayItem<E>[];
   blocks: TimedBlock<E>[];
 }
 
-export function layoutWeek<E extends Timed>(events: readonly E[], days: readonly CivilDate[], timeZone = TIME_ZONE): DayColumn<E>[] {
+export interface WeekLayout<E> {
+  columns: DayColumn<E>[];
+  bands: AllDayBand<E>[];
+  /** How many rows the bands need. */
+  bandRows: number;
+}
+
+export function layoutWeek<E extends Timed>(events: readonly E[], days: readonly CivilDate[], timeZone = TIME_ZONE): WeekLayout<E> {
   const sorted = [...events].sort(byStart);
-  return days.map((day) => {
-    const allDay: AllDayItem<E>[] = [];
+  const bands = new Map<E, AllDayBand<E>>();
+  const columns = days.map((day, index) => {
     const blocks: TimedBlock<E>[] = [];
     for (const event of sorted) {
       const slice = sliceOnDay(event, day, timeZone);
       if (!slice) continue;
       if (event.allDay || (slice.startsBefore && slice.endsAfter)) {
-        allDay.push({ event, startsBefore: slice.startsBefore, endsAfter: slice.endsAfter });
+        const band = bands.get(event);
+        if (band) {
+          band.span = index - band.start + 1;
+          band.endsAfter = slice.endsAfter;
+        } else {
+          bands.set(event, { event, start: index, span: 1, row: 0, startsBefore: slice.startsBefore, endsAfter: slice.endsAfter });
+        }
         continue;
       }
       const top = slice.startsBefore ? 0 : wallMinutes(slice.start, timeZone);
@@ -66,8 +91,32 @@ export function layoutWeek<E extends Timed>(events: readonly E[], days: readonly
       });
     }
     assignColumns(blocks);
-    return { day, allDay, blocks };
+    return { day, blocks };
   });
+  const placed = [...bands.values()];
+  return { columns, bands: placed, bandRows: assignBandRows(placed) };
+}
+
+/** Stacks overlapping bands: each takes the top row free across all its days. Returns the row count. */
+export function assignBandRows(bands: AllDayBand<unknown>[]): number {
+  const rowEnds: number[] = [];
+  for (const band of [...bands].sort((a, b) => a.start - b.start || b.span - a.span)) {
+    let row = rowEnds.findIndex((end) => end <= band.start);
+    if (row === -1) row = rowEnds.length;
+    rowEnds[row] = band.start + band.span;
+    band.row = row;
+  }
+  return rowEnds.length;
+}
+
+/** Whether blocks sharing a column of this width in `lanes` lanes can show their text. */
+export function laneFits(columnWidthPx: number, lanes: number): boolean {
+  return columnWidthPx / lanes >= MIN_LANE_PX;
+}
+
+/** Whether an all-day band across `span` columns of this width can show its title. */
+export function bandFits(columnWidthPx: number, span: number): boolean {
+  return columnWidthPx * span >= MIN_BAND_PX;
 }
 
 /**

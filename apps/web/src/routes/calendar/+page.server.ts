@@ -1,23 +1,34 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { createEventBody, eventResponse, eventsResponse, updateEventBody, type CalendarEvent } from '@familyhub/shared';
-import { calendarHref, readCalendarState, type CalendarState } from '$lib/calendar/calendar-url';
-import { monthWeeks } from '$lib/calendar/month-layout';
-import { addDays, dayBounds, isCivilDate, isWallClock, weekDays, zonedInstant } from '$lib/calendar/zoned-time';
+import { calendarHref, isCalendarView, readCalendarState, visibleDays, type CalendarState } from '$lib/calendar/calendar-url';
+import { readDate, readTime } from '$lib/calendar/typed-input';
+import { addDays, dayBounds, todayIn, zonedInstant } from '$lib/calendar/zoned-time';
 import { ApiError, createApi } from '$lib/server/api';
+import { isPhone, rememberedView, rememberView } from '$lib/server/calendar-view';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import { apiErrorMessage } from '$lib/server/api-error-messages';
+import { connectTempus, syncTempusAccount } from '$lib/server/tempus-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
   event.depends('app:calendar');
-  const state = readCalendarState(event.url.searchParams);
-  const days = state.view === 'month' ? monthWeeks(state.date).flat() : weekDays(state.date);
+  const { url, cookies, request } = event;
+  const state = readCalendarState(url.searchParams, new Date(), rememberedView(cookies, request));
+  if (isCalendarView(url.searchParams.get('view'))) rememberView(cookies, url, state.view);
+  const days = visibleDays(state);
   const from = dayBounds(days[0]!).start;
   const to = dayBounds(days[days.length - 1]!).end;
   const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
   try {
     const { events } = await createApi(event).call(`/api/calendar/events?${query}`, eventsResponse);
-    return { state, events, selected: events.find((e) => e.id === state.event) ?? null };
+    return {
+      state,
+      events,
+      selected: events.find((e) => e.id === state.event) ?? null,
+      added: events.find((e) => e.id === state.added) ?? null,
+      // Until the page has measured its columns, the week is drawn for the device it is likely on.
+      phone: isPhone(request),
+    };
   } catch (err) {
     if (err instanceof ApiError) error(503, { message: 'Kalendern kunde inte hämtas just nu. Försök igen om en stund.' });
     throw err;
@@ -34,22 +45,38 @@ const MESSAGES = {
   note: 'Anteckningen får vara högst 2000 tecken.',
 };
 
-/** Reads the event form: wall-clock dates and times in the family's zone become instants. */
+/**
+ * Reads the event form: dates and times as typed (Swedish, 24-hour) become wall-clock
+ * values in the family's zone and then instants. Values come back normalised ("930" is
+ * shown as "09:30") so a form with an error shows what was understood.
+ */
 function readEventForm(data: FormData) {
-  const values = { ...formValues(data, EVENT_FIELDS), allDay: data.get('allDay') === 'on' ? 'on' : '' };
-  const allDay = values.allDay === 'on';
+  const typed = { ...formValues(data, EVENT_FIELDS), allDay: data.get('allDay') === 'on' ? 'on' : '' };
+  const allDay = typed.allDay === 'on';
+  const today = todayIn();
+  const startDay = readDate(typed.startDay, today);
+  const endDay = readDate(typed.endDay, today);
+  const startTime = readTime(typed.startTime);
+  const endTime = readTime(typed.endTime);
+  const values = {
+    ...typed,
+    startDay: startDay ?? typed.startDay,
+    endDay: endDay ?? typed.endDay,
+    startTime: startTime ?? typed.startTime,
+    endTime: endTime ?? typed.endTime,
+  };
   const errors: FieldErrors = {};
-  if (!isCivilDate(values.startDay)) errors.startDate = 'Välj ett startdatum.';
-  if (!isCivilDate(values.endDay)) errors.endDate = 'Välj ett slutdatum.';
-  if (!allDay && !isWallClock(values.startTime)) errors.startDate = 'Ange en starttid, till exempel 09:00.';
-  if (!allDay && !isWallClock(values.endTime)) errors.endDate = 'Ange en sluttid, till exempel 10:00.';
-  if (Object.keys(errors).length > 0) return { values, errors, body: null };
+  if (!startDay) errors.startDate = 'Skriv startdatumet som 2026-03-24.';
+  if (!endDay) errors.endDate = 'Skriv slutdatumet som 2026-03-24.';
+  if (!allDay && !startTime) errors.startDate = 'Skriv starttiden som 09:00.';
+  if (!allDay && !endTime) errors.endDate = 'Skriv sluttiden som 10:00.';
+  if (!startDay || !endDay || (!allDay && (!startTime || !endTime))) return { values, errors, body: null };
   const body = {
     title: values.title,
     allDay,
     // An all-day event covers whole local days: from the first midnight to the one after the last day.
-    startDate: zonedInstant(values.startDay, allDay ? '00:00' : values.startTime).toISOString(),
-    endDate: allDay ? zonedInstant(addDays(values.endDay, 1)).toISOString() : zonedInstant(values.endDay, values.endTime).toISOString(),
+    startDate: zonedInstant(startDay, allDay ? '00:00' : startTime!).toISOString(),
+    endDate: allDay ? zonedInstant(addDays(endDay, 1)).toISOString() : zonedInstant(endDay, endTime!).toISOString(),
     location: values.location.trim() || null,
     note: values.note.trim() || null,
   };
@@ -79,7 +106,8 @@ export const actions = {
     } catch (err) {
       return refused(err, values);
     }
-    redirect(303, calendarHref({ ...backTo(data), date: values.startDay, event: created.id }));
+    // The sheet closes; the calendar shows the day of the new event and confirms it above.
+    redirect(303, calendarHref({ ...backTo(data), date: values.startDay, added: created.id }));
   },
 
   update: async (event) => {
@@ -108,4 +136,7 @@ export const actions = {
     }
     redirect(303, calendarHref(backTo(data)));
   },
+
+  connect: connectTempus,
+  sync: syncTempusAccount,
 } satisfies Actions;

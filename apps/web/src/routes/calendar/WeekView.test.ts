@@ -1,9 +1,18 @@
 import type { CalendarEvent } from '@familyhub/shared';
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import { peopleOf } from '$lib/people/people';
+import { weekDays } from '$lib/calendar/zoned-time';
+import DayList from './DayList.svelte';
 import MonthView from './MonthView.svelte';
 import WeekView from './WeekView.svelte';
-import { weekDays } from '$lib/calendar/zoned-time';
+
+const KARIN_P = '00000000-0000-4000-8000-000000000091';
+const KARIN_A = '00000000-0000-4000-8000-000000000092';
+const people = peopleOf([
+  { id: KARIN_P, name: 'Karin Persson', color: 'blue', initials: 'KP' },
+  { id: KARIN_A, name: 'Karin Andersson', color: 'orange', initials: 'KA' },
+]);
 
 let n = 0;
 function shift(overrides: Partial<CalendarEvent>): CalendarEvent {
@@ -16,8 +25,9 @@ function shift(overrides: Partial<CalendarEvent>): CalendarEvent {
     allDay: false,
     source: 'tempus',
     editable: false,
-    ownerUserId: '00000000-0000-4000-8000-000000000099',
-    ownerName: 'Anna Svensson',
+    ownerUserId: KARIN_P,
+    ownerName: 'Karin Persson',
+    ownerColor: 'blue',
     status: 'scheduled',
     location: null,
     note: null,
@@ -28,16 +38,21 @@ function shift(overrides: Partial<CalendarEvent>): CalendarEvent {
     ...overrides,
   };
 }
+const manual = (overrides: Partial<CalendarEvent>) =>
+  shift({ source: 'manual', editable: true, tempusId: null, tempusAccountId: null, status: 'scheduled', ...overrides });
 
 const props = {
+  people,
   today: '2026-03-25',
+  phone: false,
   eventHref: (e: { id: string }) => `?event=${e.id}`,
   newHref: (day: string) => `?new=${day}`,
-  weekHref: (day: string) => `?date=${day}`,
+  dayHref: (day: string) => `?view=days&date=${day}`,
 };
 
-function blocks(html: string) {
-  return [...html.matchAll(/<a class="event([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)].map((m) => ({ classes: m[1]!, html: m[0] }));
+/** The links whose class list starts with `kind` ("event full", "event compact", "line"). */
+function blocks(html: string, kind = 'event full') {
+  return [...html.matchAll(new RegExp(`<a class="${kind}\\b([^"]*)"[^>]*>([\\s\\S]*?)</a>`, 'g'))].map((m) => ({ classes: m[1]!, html: m[0] }));
 }
 
 function text(html: string) {
@@ -45,16 +60,17 @@ function text(html: string) {
 }
 
 describe('WeekView rendering', () => {
-  it('marks Tempus shifts with the badge and owner, read-only, and manual events without', () => {
-    const events = [shift({}), shift({ source: 'manual', title: 'Tandläkare', ownerName: 'Erik', editable: true, tempusId: null, tempusAccountId: null })];
+  it('marks Tempus shifts with the badge and the owner in their colour, manual events without the badge', () => {
+    const events = [shift({}), manual({ title: 'Tandläkare', startDate: '2026-03-24T10:00:00+01:00', endDate: '2026-03-24T12:00:00+01:00', ownerUserId: KARIN_A, ownerName: 'Karin Andersson', ownerColor: 'orange' })];
     const { body } = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events } });
-    const [tempus, manual] = blocks(body);
-    expect(tempus!.classes).toContain('tempus');
+    const [tempus, own] = blocks(body);
     expect(tempus!.html).toContain('>Tempus<');
-    expect(text(tempus!.html)).toContain('Anna Svensson');
+    expect(text(tempus!.html)).toContain('Karin P');
+    expect(tempus!.html).toContain('--person: #1d4ed8');
     expect(tempus!.html).toContain('Ändras i Tempus, inte här.');
-    expect(manual!.classes).not.toContain('tempus');
-    expect(manual!.html).not.toContain('>Tempus<');
+    expect(own!.html).not.toContain('>Tempus<');
+    expect(text(own!.html)).toContain('Karin A');
+    expect(own!.html).toContain('--person: #b5400a');
   });
 
   it('strikes through cancelled shifts and says so', () => {
@@ -85,11 +101,55 @@ describe('WeekView rendering', () => {
     expect(sunday!.html).toMatch(/→ 07:00/);
   });
 
-  it('shares the width between many overlapping shifts', () => {
-    const events = Array.from({ length: 4 }, (_, i) => shift({ startDate: `2026-03-23T${String(7 + i).padStart(2, '0')}:00:00+01:00`, endDate: '2026-03-23T15:00:00+01:00' }));
+  it('keeps the time and title of a short event on one line', () => {
+    const pickup = manual({ title: 'Hämta Elsa', startDate: '2026-03-23T16:00:00+01:00', endDate: '2026-03-23T16:30:00+01:00' });
+    const [block] = blocks(render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events: [pickup] } }).body);
+    expect(block!.classes).toContain('one-line');
+    // Title first in the line, which shows it after the time or, where both do not fit, alone.
+    expect(text(block!.html)).toMatch(/^Hämta Elsa16:00/);
+  });
+
+  it('gives the two Karins’ overlapping shifts a readable lane each on a desktop column', () => {
+    const events = [shift({}), shift({ ownerUserId: KARIN_A, ownerName: 'Karin Andersson', ownerColor: 'orange', startDate: '2026-03-23T08:00:00+01:00' })];
     const { body } = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events } });
-    const widths = blocks(body).map((b) => b.html.match(/width: calc\(100% \/ (\d+)\)/)?.[1]);
-    expect(widths).toEqual(['4', '4', '4', '4']);
+    const full = blocks(body);
+    expect(full.map((b) => b.html.match(/width: calc\(100% \/ (\d+)\)/)?.[1])).toEqual(['2', '2']);
+    expect(full.map((b) => text(b.html).match(/Karin [PA]/)?.[0])).toEqual(['Karin P', 'Karin A']);
+  });
+
+  it('draws lanes too narrow for text as compact blocks in the person’s colour that open the day', () => {
+    const events = Array.from({ length: 3 }, (_, i) => shift({ startDate: `2026-03-23T0${7 + i}:00:00+01:00`, endDate: '2026-03-23T15:00:00+01:00' }));
+    const { body } = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events } });
+    expect(blocks(body)).toEqual([]);
+    const compact = blocks(body, 'event compact');
+    expect(compact).toHaveLength(3);
+    for (const block of compact) {
+      expect(block.html).toContain('href="?view=days&amp;date=2026-03-23"');
+      expect(block.html).toContain('--person: #1d4ed8');
+      expect(text(block.html)).toContain('KP');
+      expect(text(block.html)).toContain('Visa dagen');
+    }
+  });
+
+  it('draws every block compact on a phone until the columns are measured', () => {
+    const { body } = render(WeekView, { props: { ...props, phone: true, days: weekDays('2026-03-23'), events: [shift({})] } });
+    expect(blocks(body)).toEqual([]);
+    expect(blocks(body, 'event compact')).toHaveLength(1);
+  });
+
+  it('draws all-day events as bands across exactly their days', () => {
+    const sportlov = manual({ title: 'Sportlov', allDay: true, startDate: '2026-03-24T00:00:00+01:00', endDate: '2026-03-27T00:00:00+01:00' });
+    const studiedag = manual({ title: 'Studiedag', allDay: true, startDate: '2026-03-27T00:00:00+01:00', endDate: '2026-03-28T00:00:00+01:00' });
+    const { body } = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events: [sportlov, studiedag] } });
+    expect(body).toMatch(/grid-column: 3 \/ span 3[^>]*>\s*<a[^>]*>[\s\S]*?Sportlov/);
+    expect(body).toMatch(/grid-column: 6 \/ span 1[^>]*>\s*<a[^>]*>[\s\S]*?Studiedag/);
+  });
+
+  it('marks the current time on today’s column only', () => {
+    const { body } = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events: [] } });
+    expect(body.match(/data-testid="now-line"/g)).toHaveLength(1);
+    const other = render(WeekView, { props: { ...props, days: weekDays('2026-03-30'), events: [] } }).body;
+    expect(other).not.toContain('now-line');
   });
 });
 
@@ -100,5 +160,35 @@ describe('MonthView rendering', () => {
     const { body } = render(MonthView, { props: { ...props, anchor: '2026-03-01', events: [...busy, natt] } });
     expect(body.match(/>Natt</g)).toHaveLength(2);
     expect(body).toContain('+2 till');
+  });
+
+  it('gives phones a coloured marker with the start time per event, in a link to the day', () => {
+    const events = [shift({}), shift({ ownerUserId: KARIN_A, ownerName: 'Karin Andersson', ownerColor: 'orange', startDate: '2026-03-23T08:00:00+01:00' })];
+    const { body } = render(MonthView, { props: { ...props, anchor: '2026-03-01', events } });
+    const day = body.match(/<a class="phone-day[^"]*" href="\?view=days&amp;date=2026-03-23"[\s\S]*?<\/a>/)![0];
+    expect([...day.matchAll(/data-testid="marker"[^>]*>\s*([^<]*?)\s*</g)].map((m) => m[1])).toEqual(['07:00', '08:00']);
+    expect(day).toContain('--person: #1d4ed8');
+    expect(day).toContain('--person: #b5400a');
+    expect(text(day)).toContain('måndag 23 mars, 2 händelser');
+  });
+});
+
+describe('DayList rendering', () => {
+  it('lists each day with its events by time, the person’s name and colour, and cancelled shifts struck through', () => {
+    const events = [
+      manual({ title: 'Hämta Elsa', startDate: '2026-03-23T16:00:00+01:00', endDate: '2026-03-23T16:30:00+01:00', ownerUserId: KARIN_A, ownerName: 'Karin Andersson', ownerColor: 'orange' }),
+      shift({}),
+      shift({ title: 'Arbete: Kväll', status: 'cancelled', startDate: '2026-03-24T14:30:00+01:00', endDate: '2026-03-24T22:00:00+01:00' }),
+    ];
+    const { body } = render(DayList, { props: { ...props, days: ['2026-03-23', '2026-03-24', '2026-03-25'], events } });
+    const lines = blocks(body, 'line');
+    expect(lines.map((l) => text(l.html).split(',')[0]!.replace(/\s+/g, ' ').trim())).toEqual([
+      '07:00–15:30 Dag Tempus Karin PKarin Persson',
+      '16:00–16:30 Hämta Elsa Karin AKarin Andersson',
+      '14:30–22:00 Kväll Tempus Karin PKarin Persson Inställt',
+    ]);
+    expect(lines[2]!.classes).toContain('cancelled');
+    expect(body).toContain('Idag');
+    expect(body).toContain('Inget planerat');
   });
 });

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
-import { addMemberBody, addMemberResponse } from '@familyhub/shared';
+import { addMemberBody, addMemberResponse, memberResponse, updateMemberBody } from '@familyhub/shared';
 import { ApiError, createApi } from '$lib/server/api';
+import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { fieldErrors, formError, formValues } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,6 +33,23 @@ export const actions = {
         : err.status === 403 ? 'Bara föräldrar kan lägga till familjemedlemmar.'
         : 'Det gick inte att lägga till personen just nu. Försök igen om en stund.';
       return fail(err.status === 409 ? 409 : 400, { values, errors: formError(form), added: null });
+    }
+  },
+
+  color: async (event) => {
+    const data = await event.request.formData();
+    const memberId = String(data.get('memberId') ?? '');
+    const parsed = updateMemberBody.safeParse({ color: data.get('color') });
+    if (!parsed.success) return fail(400, { recolored: null, colorError: { memberId, text: 'Välj en av färgerna.' } });
+    try {
+      const { member } = await createApi(event).call(`/api/family/members/${encodeURIComponent(memberId)}`, memberResponse, {
+        method: 'PATCH',
+        body: parsed.data,
+      });
+      return { recolored: { memberId, name: member.name }, colorError: null };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return fail(err.status >= 500 ? 503 : err.status, { recolored: null, colorError: { memberId, text: apiErrorMessage(err.code) } });
     }
   },
 } satisfies Actions;

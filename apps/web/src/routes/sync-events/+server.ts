@@ -21,6 +21,8 @@ export const GET: RequestHandler = async (event) => {
       },
     });
   } catch (err) {
+    // The page went away (a reload, a closed tab) before the stream opened: nobody to answer.
+    if (event.request.signal.aborted) return new Response(null, { status: 204 });
     if (err instanceof ApiError) error(err.status === 404 ? 404 : 502, { message: 'Synkhändelser är inte tillgängliga.' });
     throw err;
   }

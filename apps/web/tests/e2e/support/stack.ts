@@ -9,44 +9,48 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, startApi, startWeb } from '@familyhub/demo';
+import { createScratchDatabase, freePort, repoRoot, startApi, startNodeProcess, startWeb, type RunningProcess } from '@familyhub/demo';
 import { SESSION_COOKIE } from '@familyhub/shared';
 import { startTempusSim, type TempusSim } from '@familyhub/tempus-sim';
-import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-results', import.meta.url));
 
+export interface PageOptions {
+  /** The browser's language; the product speaks Swedish whatever it is. */
+  locale?: string;
+  /** A phone: a mobile User-Agent, touch and the phone's viewport handling. */
+  phone?: boolean;
+  javaScriptEnabled?: boolean;
+  /** Start signed in with this session (an `HttpSession`'s): sign-ins are rate-limited per account. */
+  session?: string;
+}
+
+/** A current Chrome on Android, as a phone sends it. */
+const PHONE_USER_AGENT = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+
 export interface Stack {
   sim: TempusSim;
   apiUrl: string;
   webUrl: string;
+  webPort: number;
   browser: Browser;
-  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(viewport?: { width: number; height: number }, options?: PageOptions): Promise<{ context: BrowserContext; page: Page }>;
+  /** Everything the web server printed so far. */
+  webOutput(): string;
+  /** The web app in development (`vite dev`) on another port, against the same API; stopped by `close()`. */
+  startDevWeb(): Promise<string>;
   /** Stops the browser, the servers and the simulator and drops the database. */
   close(): Promise<void>;
-}
-
-async function adminQuery(url: string, sql: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A database of its own: created from TEST_DATABASE_URL when set, embedded PGlite in a temporary folder otherwise. */
 export async function createDatabase(): Promise<{ databaseUrl?: string; pgliteDir?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (base) {
-    const name = `e2e_${randomBytes(6).toString('hex')}`;
-    await adminQuery(base, `create database ${name}`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return { databaseUrl: url.toString(), drop: () => adminQuery(base, `drop database if exists ${name} with (force)`) };
+    const database = await createScratchDatabase(base, { prefix: 'e2e' });
+    return { databaseUrl: database.url, drop: database.drop };
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'familyhub-e2e-'));
   return { pgliteDir: dir, drop: () => rm(dir, { recursive: true, force: true }) };
@@ -110,9 +114,34 @@ async function start(cleanups: (() => Promise<unknown>)[], options: StackOptions
     sim,
     apiUrl,
     webUrl,
+    webPort,
     browser,
-    async newPage(viewport = { width: 1280, height: 800 }) {
-      const context = await browser.newContext({ viewport, locale: 'sv-SE', timezoneId: 'Europe/Stockholm', baseURL: webUrl });
+    webOutput: () => web.output(),
+    async startDevWeb() {
+      const port = await freePort();
+      const dev: RunningProcess = await startNodeProcess({
+        name: 'web-dev',
+        args: [path.join(repoRoot, 'apps/web/node_modules/vite/bin/vite.js'), 'dev', '--port', String(port), '--strictPort'],
+        cwd: path.join(repoRoot, 'apps/web'),
+        env: { API_URL: apiUrl, NODE_ENV: 'development' },
+        readyUrl: `http://localhost:${port}/signin`,
+        timeoutMs: 90_000,
+      });
+      cleanups.push(() => dev.stop());
+      return `http://localhost:${port}`;
+    },
+    async newPage(viewport = { width: 1280, height: 800 }, options: PageOptions = {}) {
+      const context = await browser.newContext({
+        viewport,
+        locale: options.locale ?? 'sv-SE',
+        timezoneId: 'Europe/Stockholm',
+        baseURL: webUrl,
+        ...(options.phone && { isMobile: true, hasTouch: true, userAgent: PHONE_USER_AGENT }),
+        ...(options.javaScriptEnabled === false && { javaScriptEnabled: false }),
+      });
+      if (options.session) {
+        await context.addCookies([{ name: SESSION_COOKIE, value: options.session, url: webUrl, httpOnly: true, sameSite: 'Lax' }]);
+      }
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       return { context, page };
