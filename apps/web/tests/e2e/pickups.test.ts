@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '$lib/calendar/zoned-time';
+import { horizontalOverflow, seriousViolations } from './support/page-checks';
 import { stockholmTime } from './support/shifts';
 import { ARTIFACTS, open, startStack, type Stack } from './support/stack';
 
@@ -31,12 +32,12 @@ const karinsFeed = () =>
   ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Medvind//SV', 'X-WR-CALNAME:Karins pass', 'BEGIN:VEVENT', 'UID:m-1@medvind.example', 'DTSTAMP:20260101T000000Z',
     `DTSTART:${utc(stockholmTime(conflictDay, '09:00'))}`, `DTEND:${utc(stockholmTime(conflictDay, '17:00'))}`, 'SUMMARY:Dag – Avd 30', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
-/** Screenshots at phone and desktop size; at both, nothing may stick out sideways. */
+/** Screenshots at phone and desktop size; at both, nothing sticks out sideways and axe finds no serious violation. */
 async function shoot(page: Page, name: string) {
   for (const [size, viewport] of Object.entries(sizes)) {
     await page.setViewportSize(viewport);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `${name} at ${size} is wider than the window`).toBeLessThanOrEqual(0);
+    expect(await horizontalOverflow(page), `${name} at ${size} is wider than the window`).toBe(0);
+    expect(await seriousViolations(page), `${name} at ${size}`).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize(sizes.desktop);
@@ -132,25 +133,56 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     await expect(page.getByTestId('unread-count').count()).resolves.toBe(0);
   });
 
-  it('shows each day’s handovers, marks the conflict, and swaps it with one tap', async () => {
-    await page.goto('/settings/children');
-    await page.getByTestId('pickups-link').click();
-    await page.getByRole('heading', { name: 'Lämning och hämtning' }).waitFor();
-    const day = page.locator(`[data-testid=pickup-day][data-date="${conflictDay}"]`).getByTestId('handover-line');
+  it('shows each day’s handovers in the day list, marks the conflict, and swaps it with one tap on a phone', async () => {
+    await page.setViewportSize(sizes.phone);
+    await page.goto(`/calendar?view=days&date=${addDays(conflictDay, -1)}`);
+    const day = page.locator(`section:has(#day-${conflictDay})`).getByTestId('handover-line');
     await expect(day.textContent()).resolves.toContain('Lämnar: Anna 08:00 · Hämtar: Karin 16:30');
     await expect(day.getByTestId('handover-conflict').textContent()).resolves.toContain('Karin jobbar till 17:00 — Anna är ledig');
-    const otherDay = page.locator(`[data-testid=pickup-day][data-date="${addDays(conflictDay, 1)}"]`).getByTestId('handover-line');
-    await expect(otherDay.getByTestId('handover-conflict').count()).resolves.toBe(0);
-    await shoot(page, 'pickups-conflict');
+    const dayBefore = page.locator(`section:has(#day-${addDays(conflictDay, -1)})`).getByTestId('handover-line');
+    await expect(dayBefore.getByTestId('handover-conflict').count()).resolves.toBe(0);
+    await shoot(page, 'calendar-days-conflict');
 
+    await page.setViewportSize(sizes.phone);
     await day.getByRole('button', { name: 'Anna hämtar' }).click();
     await expect.poll(() => day.textContent(), { timeout: 10_000 }).toContain('Hämtar: Anna 16:30');
     await expect(day.getByTestId('handover-conflict').count()).resolves.toBe(0);
     await expect(day.textContent()).resolves.toContain('Ändrad dag');
-    await shoot(page, 'pickups-swapped');
+    await expect.poll(() => page.url()).toContain(`/calendar?view=days&date=${addDays(conflictDay, -1)}`);
+    await shoot(page, 'calendar-days-swapped');
 
+    await page.setViewportSize(sizes.phone);
     await day.getByRole('button', { name: 'Tillbaka till vanlig vecka' }).click();
     await expect.poll(() => day.getByTestId('handover-conflict').count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('shows the handovers in the week on a desktop, the conflict with its swap, and marks it in a phone’s narrow columns', async () => {
+    await page.setViewportSize(sizes.desktop);
+    await page.goto(`/calendar?view=week&date=${conflictDay}`);
+    const cell = page.locator(`[data-testid=week-handovers] [data-date="${conflictDay}"]`);
+    await expect(cell.getByTestId('handover-line').textContent()).resolves.toContain('Lämnar: Anna 08:00 · Hämtar: Karin 16:30');
+    await expect(cell.getByTestId('handover-conflict').textContent()).resolves.toContain('Karin jobbar till 17:00 — Anna är ledig');
+    await shoot(page, 'calendar-week-conflict');
+    await page.setViewportSize(sizes.phone);
+    await page.reload();
+    const compact = page.locator(`[data-testid=week-handovers] [data-date="${conflictDay}"]`).getByTestId('handover-compact');
+    await expect(compact.textContent()).resolves.toContain('krock');
+    await page.setViewportSize(sizes.desktop);
+    await page.reload();
+    await cell.getByRole('button', { name: 'Anna hämtar' }).click();
+    await expect.poll(() => cell.getByTestId('handover-line').textContent(), { timeout: 10_000 }).toContain('Hämtar: Anna 16:30');
+    await cell.getByRole('button', { name: 'Tillbaka till vanlig vecka' }).click();
+    await expect.poll(() => cell.getByTestId('handover-conflict').count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('lists two weeks of handovers on their own page', async () => {
+    await page.goto('/settings/children');
+    await page.getByTestId('pickups-link').click();
+    await page.getByRole('heading', { name: 'Lämning och hämtning' }).waitFor();
+    const day = page.locator(`[data-testid=pickup-day][data-date="${conflictDay}"]`).getByTestId('handover-line');
+    await expect(day.getByTestId('handover-conflict').textContent()).resolves.toContain('Karin jobbar till 17:00 — Anna är ledig');
+    await expect(page.getByTestId('pickup-day').count()).resolves.toBe(14);
+    await shoot(page, 'pickups');
   });
 
   it('lets Anna choose her notifications, with push offered in the browser', async () => {

@@ -5,6 +5,7 @@ import { readDate, readTime } from '$lib/calendar/typed-input';
 import { addDays, dayBounds, todayIn, zonedInstant } from '$lib/calendar/zoned-time';
 import { ApiError, createApi } from '$lib/server/api';
 import { isPhone, rememberedView, rememberView } from '$lib/server/calendar-view';
+import { loadPickups } from '$lib/server/pickups';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { connectTempus, syncTempusAccount } from '$lib/server/tempus-actions';
@@ -20,10 +21,15 @@ export const load = (async (event) => {
   const to = dayBounds(days[days.length - 1]!).end;
   const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
   try {
-    const { events } = await createApi(event).call(`/api/calendar/events?${query}`, eventsResponse);
+    // The day list and the week show each day's handovers; the month has no room for them.
+    const [{ events }, pickups] = await Promise.all([
+      createApi(event).call(`/api/calendar/events?${query}`, eventsResponse),
+      state.view === 'month' ? [] : loadPickups(event, days[0]!, days[days.length - 1]!),
+    ]);
     return {
       state,
       events,
+      pickups,
       selected: events.find((e) => e.id === state.event) ?? null,
       added: events.find((e) => e.id === state.added) ?? null,
       // Until the page has measured its columns, the week is drawn for the device it is likely on.
