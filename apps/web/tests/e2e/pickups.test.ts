@@ -108,6 +108,11 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     await page.getByText('Veckan är sparad.').waitFor();
     await shoot(page, 'settings-children');
     await expect(card.getByLabel('Vem hämtar på onsdag').inputValue()).resolves.not.toBe('');
+
+    // A child is a family member too, on the family page.
+    await page.getByRole('link', { name: 'Familjen' }).click();
+    await expect(page.getByRole('region', { name: 'Barn' }).textContent()).resolves.toMatch(/Elsa\s+Förskolan Solrosen/);
+    await shoot(page, 'family');
   });
 
   it('counts a pick-up conflict from the other parent’s shift app on the bell, and lists it', async () => {
