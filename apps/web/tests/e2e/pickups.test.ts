@@ -115,17 +115,14 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     await shoot(page, 'family');
   });
 
-  it('counts a pick-up conflict from the other parent’s shift app on the bell, and lists it', async () => {
+  it('tells of a pick-up conflict from the other parent’s shift app live, counts it on the bell, and lists it', async () => {
+    // The calendar is open with its event stream connected when Karin's shift app is added.
+    const streaming = page.waitForResponse('**/sync-events');
+    await page.goto('/calendar');
+    await streaming;
     await api('/api/calendar/subscriptions', { method: 'POST', cookie: karinCookie, body: { url: `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}/karin.ics` } });
-    await expect
-      .poll(
-        async () => {
-          await page.goto('/calendar');
-          return page.getByTestId('unread-count').textContent({ timeout: 1_000 }).catch(() => null);
-        },
-        { timeout: 20_000, interval: 500 },
-      )
-      .toBe('2');
+    await page.getByTestId('toast').filter({ hasText: 'Krock: hämtning av Elsa' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('unread-count').textContent(), { timeout: 10_000 }).toBe('2');
     await expect(page.getByTestId('notification-bell').getAttribute('aria-label')).resolves.toBe('Notiser, 2 olästa');
     await page.getByTestId('notification-bell').click();
     await page.getByRole('heading', { name: 'Notiser', level: 1 }).waitFor();
@@ -200,6 +197,9 @@ describe('children, routines, handovers and notifications', { concurrent: false 
     // The service worker that shows pushes is installed for the whole app.
     const worker = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL ?? null);
     expect(worker).toBe(`${stack.webUrl}/service-worker.js`);
+    // A phone installs the app from its manifest (on an iPhone, push needs the app on the home screen).
+    const manifest = (await (await fetch(`${stack.webUrl}/manifest.webmanifest`)).json()) as { display: string; start_url: string };
+    expect(manifest).toMatchObject({ display: 'standalone', start_url: '/calendar' });
     await shoot(page, 'settings-notifications');
     await page.goto('/notifications');
     await expect(page.getByTestId('notification').allTextContents()).resolves.toEqual([expect.stringContaining('Krock: hämtning av Elsa')]);
