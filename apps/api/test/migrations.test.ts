@@ -14,6 +14,7 @@ const EXPECTED_TABLES = [
   'calendar_feeds',
   'calendar_subscriptions',
   'families',
+  'rate_limits',
   'sessions',
   'subscription_sync_audit',
   'subscription_sync_log',

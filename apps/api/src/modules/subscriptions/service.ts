@@ -8,7 +8,7 @@ import type { CalendarSubscription, CreateSubscriptionBody, SubscriptionSync, Up
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
-import type { PerKeyLimit } from '../../lib/per-key-limit.js';
+import type { Limit } from '../../plugins/limits.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
 import type { AuthUser } from '../accounts/types.js';
 import type { SyncedEvents } from '../calendar/synced-events.js';
@@ -35,10 +35,10 @@ export interface SubscriptionsServiceDeps {
   clock: () => Date;
   random: () => number;
   syncIntervalMs: number;
-  /** Manual syncs counted per subscription. */
-  manualSyncLimit: PerKeyLimit;
+  /** Manual syncs counted per subscription, on every instance. */
+  manualSyncLimit: Pick<Limit, 'take'>;
   /** New subscriptions counted per parent: each makes the server fetch a URL a user typed. */
-  createLimit: PerKeyLimit;
+  createLimit: Pick<Limit, 'take'>;
 }
 
 /** The error a route answers for a link that could not become a subscription. */

@@ -41,7 +41,7 @@ export interface TempusServiceConfig {
   concurrency: number;
 }
 
-/** Counts a parent's manual syncs of one account; refuses beyond the limit. */
+/** Counts the manual syncs of one account, whichever parent asks and on whichever instance; refuses beyond the limit. */
 export interface ManualSyncLimit {
   take(accountId: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
