@@ -3,11 +3,13 @@
  * another site, a member sees a parent's event without a way to change it (and their own
  * with one), and a day holding more events than one API page shows every one of them.
  */
+import path from 'node:path';
 import { HttpSession } from '@familyhub/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '$lib/calendar/zoned-time';
 import { stockholmTime } from './support/shifts';
-import { open, startStack, type Stack } from './support/stack';
+import { horizontalOverflow } from './support/page-checks';
+import { ARTIFACTS, open, startStack, type Stack } from './support/stack';
 
 const PASSWORD = 'familjens-langa-losen';
 const parent = { name: 'Sara Lind', familyName: 'Familjen Lind', email: 'sara.lind@example.se', password: PASSWORD };
@@ -69,18 +71,45 @@ describe('safety in the browser', { concurrent: false }, () => {
     },
   );
 
-  it("shows a member a parent's event read-only, and their own event with its form", async () => {
-    const { context, page } = await stack.newPage({ width: 390, height: 844 }, { phone: true, session: sessions.olle });
+  it.each([
+    ['phone', { width: 390, height: 844 }, { phone: true }],
+    ['desktop', { width: 1366, height: 900 }, {}],
+  ] as const)("shows a member a parent's event read-only, and their own event with its form (%s)", async (name, viewport, options) => {
+    const { context, page } = await stack.newPage(viewport, { ...options, session: sessions.olle });
     try {
       await page.goto(`${stack.webUrl}/calendar?view=days&date=${addDays(todayIn(), 1)}&event=${ids.parents}`, { waitUntil: 'commit' });
       const readOnly = page.getByTestId('owner-readonly');
       await readOnly.waitFor();
       expect(await readOnly.textContent()).toContain('Bara Sara Lind och föräldrarna kan ändra');
       expect(await page.getByRole('button', { name: 'Spara ändringar' }).count()).toBe(0);
+      expect(await horizontalOverflow(page)).toBe(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, `member-reads-parents-event-${name}.png`) });
 
       await page.goto(`${stack.webUrl}/calendar?view=days&date=${addDays(todayIn(), 1)}&event=${ids.own}`, { waitUntil: 'commit' });
       await page.getByRole('button', { name: 'Spara ändringar' }).waitFor();
       expect(await page.getByTestId('owner-readonly').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([
+    ['phone', { width: 390, height: 844 }],
+    ['desktop', { width: 1366, height: 900 }],
+  ] as const)('tells in Swedish, at the password field, that a common password is refused at sign-up (%s)', async (name, viewport) => {
+    const { context, page } = await stack.newPage(viewport);
+    try {
+      await open(page, '/signup');
+      await page.getByLabel('Ditt namn').fill('Nils Berg');
+      await page.getByLabel('Familjens namn').fill('Familjen Berg');
+      await page.getByLabel('E-postadress').fill(`nils.${name}@example.se`);
+      await page.getByLabel('Lösenord').fill('Password123');
+      await page.getByRole('button', { name: 'Skapa konto' }).click();
+      const error = page.locator('#password-error, .error').filter({ hasText: 'vanligaste' });
+      await error.first().waitFor();
+      expect(new URL(page.url()).pathname).toBe('/signup');
+      expect(await horizontalOverflow(page)).toBe(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, `signup-common-password-${name}.png`), fullPage: true });
     } finally {
       await context.close();
     }
