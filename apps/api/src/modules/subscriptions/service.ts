@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CalendarSubscription, CreateSubscriptionBody, SubscriptionSync, UpdateSubscriptionBody } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
+import { removeInBatches } from '../../db/bulk.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
 import type { Limit } from '../../plugins/limits.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
@@ -160,12 +161,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
   /** Deletes sync history older than the retention, in batches; returns how many syncs went. */
   async function pruneSyncHistory(): Promise<number> {
     const cutoff = new Date(clock().getTime() - SYNC_HISTORY_RETENTION_MS);
-    let removed = 0;
-    for (;;) {
-      const n = await syncLogRepo.deleteSyncsStartedBefore(db, cutoff, PRUNE_BATCH);
-      removed += n;
-      if (n < PRUNE_BATCH) return removed;
-    }
+    return removeInBatches(PRUNE_BATCH, (batch) => syncLogRepo.deleteSyncsStartedBefore(db, cutoff, batch));
   }
 
   return { list, create, update, remove, syncNow, runDueSyncs: runner.runDue, pruneSyncHistory, drain: runner.drain };
