@@ -175,6 +175,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     TEMPUS_RATE_LIMIT_RPS: '500',
     // The load test is about the API under traffic, not Tempus's hourly quota.
     TEMPUS_QUOTA_PER_HOUR: '10000000',
+    // Every simulated family signs up from this one address.
+    SIGNUPS_PER_VISITOR_PER_HOUR: '1000000',
   });
   const app = await buildApp(config, { database: options.database, logStream, logLevel: 'warn', tempus: { instanceId: 'load-test' } });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });

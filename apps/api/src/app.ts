@@ -21,6 +21,7 @@ import databasePlugin from './plugins/database.js';
 import docs from './plugins/docs.js';
 import errorHandler from './plugins/error-handler.js';
 import eventStreams from './plugins/event-streams.js';
+import limits from './plugins/limits.js';
 import metrics from './plugins/metrics.js';
 import scheduler from './plugins/scheduler.js';
 import security from './plugins/security.js';
@@ -102,15 +103,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(docs);
   await app.register(security, { webOrigin: config.http.webOrigin });
   await app.register(scheduler, { start: options.startScheduler ?? false });
+  await app.register(limits);
 
   await app.register(accountsModule, {
     sessionSecret: config.session.secret,
     sessionTtlMs: config.session.ttlMs,
     adminToken: config.adminToken,
+    signupsPerVisitorPerHour: config.signupsPerVisitorPerHour,
   });
   await app.register(operationsModule, { public: config.metricsAndDocsPublic });
   await app.register(eventStreams, { limits: config.http.eventStreams });
-  await app.register(calendarModule);
+  await app.register(calendarModule, config.calendar);
   await app.register(pickupsModule, { ...options.pickups });
   await app.register(notificationsModule, { config, ...options.notifications });
   // The syncing modules hand what each sync changed to the notifications, after its commit.

@@ -51,6 +51,11 @@ const envSchema = z.object({
   EVENT_STREAM_HEARTBEAT_S: z.coerce.number().int().min(1).max(300).default(25),
   HTTP_REQUEST_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(30),
   METRICS_AND_DOCS_PUBLIC: bool.optional(),
+  /** Sign-up attempts one visitor (IP address) may make per hour. */
+  SIGNUPS_PER_VISITOR_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** Events a family may hold that its members made by hand (synced events are bounded by their sources). */
+  CALENDAR_EVENTS_PER_FAMILY: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  CALENDAR_EVENTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(300),
   ADMIN_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TEMPUS_ENABLED: bool.default(true),
   TEMPUS_AUTH_URL: optionalString.pipe(z.url().optional()),
@@ -186,6 +191,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     session: { secret: sessionSecret, ttlMs: e.SESSION_TTL_HOURS * 3_600_000 },
+    signupsPerVisitorPerHour: e.SIGNUPS_PER_VISITOR_PER_HOUR,
+    calendar: { eventsPerFamily: e.CALENDAR_EVENTS_PER_FAMILY, eventsPerMemberPerHour: e.CALENDAR_EVENTS_PER_MEMBER_PER_HOUR },
     adminToken: e.ADMIN_API_TOKEN,
     /** GET /metrics and /docs for everyone, or only for the operator token (the default in production). */
     metricsAndDocsPublic: e.METRICS_AND_DOCS_PUBLIC ?? !production,

@@ -127,18 +127,6 @@ describe('sign-up, login and logout', () => {
     const rows = await ctx.database.db.select().from(sessions);
     expect(rows.some((r) => r.id === token)).toBe(false);
   });
-
-  it('rate-limits logins to one account', async () => {
-    const email = uniqueEmail();
-    await ctx.client().post('/api/auth/signup', { email, password: 'ett-langt-losenord', name: 'A', familyName: 'B' });
-    const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await ctx.client().post('/api/auth/login', { email, password: 'fel-losenord-helt' })).status);
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    const limited = await ctx.client().post('/api/auth/login', { email, password: 'ett-langt-losenord' });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error).toBe('rate_limited');
-    expect(limited.headers['retry-after']).toBeDefined();
-  });
 });
 
 describe('family members', () => {

@@ -35,6 +35,8 @@ describe('configuration', () => {
       eventStreams: { perMember: 5, perInstance: 1_000, heartbeatMs: 25_000 },
     });
     expect(config.database.url).toBeUndefined();
+    expect(config.signupsPerVisitorPerHour).toBe(10);
+    expect(config.calendar).toEqual({ eventsPerFamily: 10_000, eventsPerMemberPerHour: 300 });
     expect(config.tempus.enabled).toBe(true);
     expect(config.tempus.syncCron).toBe('0 */6 * * *');
     expect(config.tempus.rateLimitRps).toBe(8);

@@ -22,6 +22,7 @@ const EXPECTED_TABLES = [
   'notification_reads',
   'notifications',
   'push_subscriptions',
+  'rate_limits',
   'sessions',
   'subscription_sync_audit',
   'subscription_sync_log',

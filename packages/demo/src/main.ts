@@ -62,7 +62,8 @@ async function main() {
       webOrigin: webUrl,
       tempus: { url: sim.url, ...client },
       pgliteDir,
-      env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn' },
+      // Each start of the demo signs its family up (or in) again from this machine.
+      env: { TEMPUS_SYNC_CRON: '*/5 * * * *', LOG_LEVEL: 'warn', SIGNUPS_PER_VISITOR_PER_HOUR: '1000' },
     }),
     startWeb({ port: ports.web, apiUrl }),
   ]);

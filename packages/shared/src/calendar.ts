@@ -33,7 +33,7 @@ export const calendarEvent = z.object({
 export type CalendarEvent = z.infer<typeof calendarEvent>;
 
 export const eventsQuery = z
-  .object({ from: instant, to: instant })
+  .object({ from: instant, to: instant, cursor: z.string().min(1).max(200).optional() })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 400 * 86_400_000, {
     message: 'the range may span at most 400 days',
@@ -41,7 +41,8 @@ export const eventsQuery = z
   });
 export type EventsQuery = z.infer<typeof eventsQuery>;
 
-export const eventsResponse = z.object({ events: z.array(calendarEvent) });
+/** One page of events; `nextCursor` asks for the next page of the same range (null on the last). */
+export const eventsResponse = z.object({ events: z.array(calendarEvent), nextCursor: z.string().nullable() });
 export type EventsResponse = z.infer<typeof eventsResponse>;
 
 const eventFields = {

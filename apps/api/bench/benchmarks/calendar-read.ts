@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { Db } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 import { listEvents } from '../../src/modules/calendar/repository.js';
+import { EVENTS_PAGE_SIZE } from '../../src/modules/calendar/service.js';
 import { benchEnv } from '../lib/config.js';
 import { createBenchDatabase, type BenchDatabase } from '../lib/database.js';
 import { startInstance } from '../lib/instances.js';
@@ -201,7 +202,7 @@ export async function captureQuery(db: BenchDatabase, familyId: string, from: Da
     schema,
     logger: { logQuery: (text: string, params: unknown[]) => void (captured = { text, params }) },
   });
-  await listEvents(recording as unknown as Db, familyId, from, to);
+  await listEvents(recording as unknown as Db, familyId, from, to, { limit: EVENTS_PAGE_SIZE + 1 });
   if (!captured) throw new Error('the calendar query was not captured');
   return captured;
 }

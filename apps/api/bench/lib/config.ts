@@ -29,6 +29,8 @@ export function benchEnv(options: { databaseUrl: string; tempusUrl: string; extr
     TEMPUS_CLIENT_SECRET: BENCH_CLIENT.clientSecret,
     TEMPUS_OAUTH_REDIRECT_URI: BENCH_CLIENT.redirectUri,
     TEMPUS_TOKEN_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+    // Every benchmark family signs up from this one address.
+    SIGNUPS_PER_VISITOR_PER_HOUR: '1000000',
     ...options.extra,
   };
 }

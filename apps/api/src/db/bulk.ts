@@ -12,3 +12,13 @@ export function inChunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Calls `removeBatch` until it removes fewer than `batch` rows (so no lock is held long); returns how many went in all. */
+export async function removeInBatches(batch: number, removeBatch: (batch: number) => Promise<number>): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const n = await removeBatch(batch);
+    removed += n;
+    if (n < batch) return removed;
+  }
+}

@@ -6,11 +6,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SESSION_COOKIE, type User as AuthUser } from '@familyhub/shared';
-import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../lib/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../lib/errors.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,11 +45,6 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export default fp<AuthPluginOptions>(
   async (app, opts) => {
     await app.register(cookie, { secret: opts.sessionSecret });
-    await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) =>
-        new TooManyRequestsError(`Too many attempts. Try again in ${context.after}.`, context.ttl / 1000),
-    });
 
     app.decorateRequest('user', null);
     app.decorateRequest('operator', false);

@@ -44,6 +44,12 @@ async function newEventOfA() {
   return res.body.event.id as string;
 }
 const eventA = await newEventOfA();
+async function newEventOfMember() {
+  const res = await member.client.post('/api/calendar/events', { title: 'Fotboll', startDate: '2026-12-05T10:00:00Z', endDate: '2026-12-05T11:00:00Z' });
+  expect(res.status).toBe(201);
+  return res.body.event.id as string;
+}
+const eventOfMember = await newEventOfMember();
 
 async function newSubscriptionOfA() {
   const res = await familyA.client.post('/api/calendar/subscriptions', { url: freshFeedUrl() });
@@ -143,8 +149,10 @@ const routes: Route[] = [
     call: (c) => c.post('/api/calendar/events', { title: 'Möte', startDate: '2026-12-04T10:00:00Z', endDate: '2026-12-04T11:00:00Z' }),
     expect: familyOnly(201, 201, 201, 201),
   },
-  { name: 'PATCH /api/calendar/events/:id', call: (c) => c.patch(`/api/calendar/events/${eventA}`, { title: 'Tandläkare 10:00' }), expect: familyOnly(200, 200, 200, 404) },
-  { name: 'DELETE /api/calendar/events/:id', call: async (c) => c.delete(`/api/calendar/events/${await newEventOfA()}`), expect: familyOnly(204, 204, 204, 404) },
+  { name: "PATCH /api/calendar/events/:id (a parent's event)", call: (c) => c.patch(`/api/calendar/events/${eventA}`, { title: 'Tandläkare 10:00' }), expect: familyOnly(403, 200, 200, 404) },
+  { name: "DELETE /api/calendar/events/:id (a parent's event)", call: async (c) => c.delete(`/api/calendar/events/${await newEventOfA()}`), expect: familyOnly(403, 204, 204, 404) },
+  { name: "PATCH /api/calendar/events/:id (the member's own event)", call: (c) => c.patch(`/api/calendar/events/${eventOfMember}`, { title: 'Fotbollsmatch' }), expect: familyOnly(200, 200, 200, 404) },
+  { name: "DELETE /api/calendar/events/:id (the member's own event)", call: async (c) => c.delete(`/api/calendar/events/${await newEventOfMember()}`), expect: familyOnly(204, 204, 204, 404) },
   { name: 'POST /api/tempus/connect', call: (c) => c.post('/api/tempus/connect'), expect: familyOnly(403, 200, 200, 200) },
   { name: 'GET /api/tempus/callback', call: (c) => c.get('/api/tempus/callback?code=abc&state=forged'), expect: everyone(302) },
   { name: 'GET /api/tempus/status', call: (c) => c.get('/api/tempus/status'), expect: familyOnly(200, 200, 200, 200) },

@@ -60,6 +60,8 @@ export function testEnv(sim: TempusSim | undefined, env: Record<string, string> 
     WEB_ORIGIN,
     TEMPUS_RATE_LIMIT_RPS: '1000',
     TEMPUS_QUOTA_PER_HOUR: '10000000',
+    // Every test signs up from the same address; the sign-up limit has tests of its own.
+    SIGNUPS_PER_VISITOR_PER_HOUR: '1000000',
     ...env,
   };
 }
@@ -75,12 +77,13 @@ export interface Response<T = any> {
   text: string;
 }
 
-/** An HTTP caller of the app that keeps its session cookie, like one browser. */
+/** An HTTP caller of the app that keeps its session cookie, like one browser (at `remoteAddress`, 127.0.0.1 unless given). */
 export class Client {
   cookie: string | undefined;
   constructor(
     private readonly app: App,
     private readonly defaults: Record<string, string> = {},
+    private readonly remoteAddress?: string,
   ) {}
 
   async request<T = any>(method: string, url: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Response<T>> {
@@ -88,6 +91,7 @@ export class Client {
       method: method as 'GET',
       url,
       headers: { ...this.defaults, ...(this.cookie && { cookie: this.cookie }), ...options.headers },
+      ...(this.remoteAddress && { remoteAddress: this.remoteAddress }),
       ...(options.body !== undefined && { payload: options.body as object }),
     });
     const setCookie = res.cookies.find((c) => c.name === 'fh_session');

@@ -12,13 +12,26 @@ export interface AccountsModuleOptions {
   sessionSecret: string;
   sessionTtlMs: number;
   adminToken: string | undefined;
+  signupsPerVisitorPerHour: number;
 }
+
+/** Failed sign-ins of one account from one visitor, and of one visitor over all accounts (a household shares an address). */
+const FAILED_LOGINS_OF_ACCOUNT_FROM_VISITOR = { points: 10, windowSeconds: 15 * 60 };
+const FAILED_LOGINS_OF_VISITOR = { points: 100, windowSeconds: 60 * 60 };
 
 export default fp<AccountsModuleOptions>(
   async (app, opts) => {
-    const service = createAccountsService({ db: app.db, sessionTtlMs: opts.sessionTtlMs });
+    const service = createAccountsService({
+      db: app.db,
+      sessionTtlMs: opts.sessionTtlMs,
+      limits: {
+        failedLoginsOfAccountFromVisitor: app.limit({ name: 'login-account-visitor', ...FAILED_LOGINS_OF_ACCOUNT_FROM_VISITOR }),
+        failedLoginsOfVisitor: app.limit({ name: 'login-visitor', ...FAILED_LOGINS_OF_VISITOR }),
+        signupsOfVisitor: app.limit({ name: 'signup-visitor', points: opts.signupsPerVisitorPerHour, windowSeconds: 60 * 60 }),
+      },
+    });
     await app.register(auth, { sessionSecret: opts.sessionSecret, adminToken: opts.adminToken, sessions: service });
     await app.register(accountsRoutes, { service });
   },
-  { name: 'accounts', dependencies: ['database'] },
+  { name: 'accounts', dependencies: ['database', 'limits'] },
 );

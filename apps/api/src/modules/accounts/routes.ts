@@ -12,30 +12,22 @@ import {
 } from '@familyhub/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { TooManyRequestsError } from '../../lib/errors.js';
 import type { AccountsService } from './service.js';
 
-const LOGIN_PER_ACCOUNT = { max: 10, timeWindow: 15 * 60_000 };
-const LOGIN_PER_IP = { max: 30, timeWindow: 60_000 };
 const memberParams = z.object({ id: z.uuid() });
 
 export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }> = async (app, { service }) => {
-  const loginLimitPerAccount = app.createRateLimit({
-    ...LOGIN_PER_ACCOUNT,
-    keyGenerator: (request) => `login:${(request.body as { email?: string } | undefined)?.email ?? ''}`,
-  });
-
   app.post(
     '/api/auth/signup',
     {
       schema: {
         tags: ['accounts'],
         body: signupBody,
-        response: { 201: sessionResponse, 400: errorBody, 409: errorBody },
+        response: { 201: sessionResponse, 400: errorBody, 409: errorBody, 429: errorBody },
       },
     },
     async (request, reply) => {
-      const { user, family, session } = await service.signup(request.body);
+      const { user, family, session } = await service.signup(request.body, request.ip);
       app.setSessionCookie(request, reply, session.token, session.expiresAt);
       return reply.status(201).send({ user, family });
     },
@@ -44,13 +36,6 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }>
   app.post(
     '/api/auth/login',
     {
-      config: { rateLimit: LOGIN_PER_IP },
-      preHandler: async (request) => {
-        const limit = await loginLimitPerAccount(request);
-        if (!limit.isAllowed && limit.isExceeded) {
-          throw new TooManyRequestsError('Too many sign-in attempts for this account. Try again later.', limit.ttlInSeconds);
-        }
-      },
       schema: {
         tags: ['accounts'],
         body: loginBody,
@@ -58,7 +43,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<{ service: AccountsService }>
       },
     },
     async (request, reply) => {
-      const { user, family, session } = await service.login(request.body.email, request.body.password);
+      const { user, family, session } = await service.login(request.body.email, request.body.password, request.ip);
       app.setSessionCookie(request, reply, session.token, session.expiresAt);
       return { user, family };
     },

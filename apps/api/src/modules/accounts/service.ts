@@ -6,8 +6,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { initialsOf, nextMemberColor, type AddMemberBody, type MemberColor, type SignupBody } from '@familyhub/shared';
 import type { Db } from '../../db/client.js';
-import { BadRequestError, ConflictError, NotFoundError, UnauthorizedError } from '../../lib/errors.js';
+import { BadRequestError, ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../lib/errors.js';
 import { decoyHash, hashPassword, isCommonPassword, verifyPassword } from '../../lib/passwords.js';
+import type { Limit } from '../../plugins/limits.js';
 import * as repo from './repository.js';
 import type { AuthUser } from './types.js';
 
@@ -16,9 +17,22 @@ function toMember(row: { id: string; email: string; name: string; role: AuthUser
   return { ...row, color: row.color as MemberColor, initials: initialsOf(row.name) };
 }
 
+/**
+ * Sign-in attempts are counted per visitor (IP address), so a stranger's failures never
+ * lock the account's owner out: failures for one account from one visitor, and failures
+ * from one visitor across accounts. A sign-in is counted before the password is checked
+ * (so a burst of parallel guesses cannot pass together) and given back when it succeeds.
+ */
+export interface AccountsLimits {
+  failedLoginsOfAccountFromVisitor: Limit;
+  failedLoginsOfVisitor: Limit;
+  signupsOfVisitor: Limit;
+}
+
 export interface AccountsServiceDeps {
   db: Db;
   sessionTtlMs: number;
+  limits: AccountsLimits;
   clock?: () => Date;
 }
 
@@ -38,7 +52,7 @@ function refuseCommon(password: string) {
 const SESSION_CACHE_MS = 5_000;
 const SESSION_CACHE_MAX = 10_000;
 
-export function createAccountsService({ db, sessionTtlMs, clock = () => new Date() }: AccountsServiceDeps) {
+export function createAccountsService({ db, sessionTtlMs, limits, clock = () => new Date() }: AccountsServiceDeps) {
   const recentSessions = new Map<string, { user: AuthUser; until: number }>();
   /** Tells what hangs on a session in this process (an event stream) that it has ended. */
   const endedSessions = new EventEmitter<{ ended: [string] }>();
@@ -61,7 +75,16 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
   }
 
   return {
-    async signup(input: SignupBody & { email: string }) {
+    /**
+     * Without e-mail verification a taken address cannot be hidden (the sign-up cannot
+     * succeed), so finding out which addresses exist is slowed instead: every attempt
+     * counts against the visitor's sign-up limit, and both outcomes cost one password hash.
+     */
+    async signup(input: SignupBody & { email: string }, visitor: string) {
+      const limit = await limits.signupsOfVisitor.take(visitor);
+      if (!limit.allowed) {
+        throw new TooManyRequestsError('Too many sign-ups from here. Try again later.', limit.retryAfterSeconds, 'too_many_signups');
+      }
       refuseCommon(input.password);
       const passwordHash = await hashPassword(input.password);
       const result = await db.transaction(async (tx) => {
@@ -74,16 +97,23 @@ export function createAccountsService({ db, sessionTtlMs, clock = () => new Date
           color: nextMemberColor([]),
           passwordHash,
         });
-        if (!user) throw new ConflictError('email_taken', 'An account with that email already exists.');
+        if (!user) throw new ConflictError('email_taken', 'No account could be created with this e-mail address. If it is yours, sign in.');
         return { user, family };
       });
       return { ...result, session: await startSession(result.user.id) };
     },
 
-    async login(email: string, password: string) {
+    async login(email: string, password: string, visitor: string) {
+      const pair = `${email}\n${visitor}`;
+      const verdicts = await Promise.all([limits.failedLoginsOfAccountFromVisitor.take(pair), limits.failedLoginsOfVisitor.take(visitor)]);
+      const refused = verdicts.find((v) => !v.allowed);
+      if (refused && !refused.allowed) {
+        throw new TooManyRequestsError('Too many failed sign-in attempts from here. Try again later.', refused.retryAfterSeconds, 'too_many_login_attempts');
+      }
       const found = await repo.findUserWithHashByEmail(db, email);
       const ok = await verifyPassword(password, found?.passwordHash ?? (await decoyHash));
       if (!found || !ok) throw new UnauthorizedError('Wrong email or password.', 'invalid_credentials');
+      await Promise.all([limits.failedLoginsOfAccountFromVisitor.reset(pair), limits.failedLoginsOfVisitor.refund(visitor)]);
       const { passwordHash: _hash, ...user } = found;
       return { user, family: await familyOf(user), session: await startSession(user.id) };
     },

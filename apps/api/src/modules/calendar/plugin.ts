@@ -1,10 +1,21 @@
 /** The calendar module: builds its service and registers its routes. */
-import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { calendarRoutes } from './routes.js';
 import { createCalendarService } from './service.js';
 
-const calendarModule: FastifyPluginAsync = async (app) => {
-  await app.register(calendarRoutes, { service: createCalendarService({ db: app.db }) });
-};
+export interface CalendarModuleOptions {
+  eventsPerFamily: number;
+  eventsPerMemberPerHour: number;
+}
 
-export default calendarModule;
+export default fp<CalendarModuleOptions>(
+  async (app, opts) => {
+    const service = createCalendarService({
+      db: app.db,
+      eventsPerFamily: opts.eventsPerFamily,
+      createLimit: app.limit({ name: 'event-create', points: opts.eventsPerMemberPerHour, windowSeconds: 60 * 60 }),
+    });
+    await app.register(calendarRoutes, { service });
+  },
+  { name: 'calendar', dependencies: ['database', 'auth', 'limits'] },
+);

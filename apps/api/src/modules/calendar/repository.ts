@@ -45,13 +45,28 @@ export type EventRow = Pick<
 
 const e = calendarEvents;
 
+/** Where a page of events ends: the last event's start and id, in the reading order. */
+export interface EventsPosition {
+  startAt: string;
+  id: string;
+}
+
 /**
  * The calendar's hottest query, as SQL whose rows are used as they come: Drizzle's generic
  * row mapping cost more than the query itself on a month of a family's events. The family
  * condition is on users too: the planner then reads the family's few members by
  * users_family_idx instead of hashing the whole users table on every request.
+ *
+ * At most `limit` events, ordered by start and id; `after` continues where a page ended.
  */
-export async function listEvents(db: DbOrTx, familyId: string, from: Date, to: Date): Promise<EventRow[]> {
+export async function listEvents(
+  db: DbOrTx,
+  familyId: string,
+  from: Date,
+  to: Date,
+  { limit, after }: { limit: number; after?: EventsPosition | undefined },
+): Promise<EventRow[]> {
+  const continuing = after ? sql`and (${e.startAt}, ${e.id}) > (${after.startAt}::timestamptz, ${after.id}::uuid)` : sql``;
   const result = await db.execute(sql`
     select ${e.id} as "id", ${e.title} as "title", ${e.startAt} as "startAt", ${e.endAt} as "endAt",
            ${e.allDay} as "allDay", ${e.source} as "source", ${e.editable} as "editable",
@@ -60,8 +75,9 @@ export async function listEvents(db: DbOrTx, familyId: string, from: Date, to: D
            ${e.tempusAccountId} as "tempusAccountId", ${e.subscriptionId} as "subscriptionId", ${e.updatedAt} as "updatedAt"
     from ${e}
     join ${users} on ${users.id} = ${e.ownerUserId} and ${users.familyId} = ${familyId}
-    where ${e.familyId} = ${familyId} and ${e.startAt} < ${to.toISOString()} and ${e.endAt} > ${from.toISOString()}
-    order by ${e.startAt}, ${e.id}`);
+    where ${e.familyId} = ${familyId} and ${e.startAt} < ${to.toISOString()} and ${e.endAt} > ${from.toISOString()} ${continuing}
+    order by ${e.startAt}, ${e.id}
+    limit ${limit}`);
   const rows = rowsOf<EventRow>(result);
   for (const row of rows) {
     row.startAt = isoFromPgInstant(row.startAt);
@@ -78,6 +94,19 @@ export async function findEvent(db: DbOrTx, familyId: string, id: string) {
     .innerJoin(users, eq(users.id, calendarEvents.ownerUserId))
     .where(and(eq(calendarEvents.familyId, familyId), eq(calendarEvents.id, id)));
   return row;
+}
+
+/** How many events the family's members made by hand. */
+export async function countManualEvents(db: DbOrTx, familyId: string): Promise<number> {
+  const result = await db.execute(
+    sql`select count(*)::int as "n" from ${e} where ${e.familyId} = ${familyId} and ${e.source} = 'manual'`,
+  );
+  return rowsOf<{ n: number }>(result)[0]!.n;
+}
+
+/** Holds, until the transaction ends, the right to add events to the family (one adder at a time). */
+export async function lockFamilyEvents(tx: DbOrTx, familyId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-events:${familyId}`}, 0))`);
 }
 
 export async function insertManualEvent(

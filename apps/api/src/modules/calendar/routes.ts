@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CalendarService } from './service.js';
 
 const idParams = z.object({ id: z.uuid() });
-const errors = { 400: errorBody, 401: errorBody, 404: errorBody, 409: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 export const calendarRoutes: FastifyPluginAsyncZod<{ service: CalendarService }> = async (app, { service: calendar }) => {
   app.addHook('preHandler', app.requireMember);
@@ -21,14 +21,12 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ service: CalendarService }>
       serializerCompiler: ({ schema, method, url, httpStatus }) =>
         httpStatus === '200' ? JSON.stringify : serializerCompiler({ schema: schema as unknown as z.ZodType, method, url }),
     },
-    async (request) => ({
-      events: await calendar.list(request.user!, new Date(request.query.from), new Date(request.query.to)),
-    }),
+    async (request) => calendar.list(request.user!, new Date(request.query.from), new Date(request.query.to), request.query.cursor),
   );
 
   app.post(
     '/api/calendar/events',
-    { schema: { tags: ['calendar'], body: createEventBody, response: { 201: eventResponse, ...errors } } },
+    { schema: { tags: ['calendar'], body: createEventBody, response: { 201: eventResponse, ...errors, 422: errorBody, 429: errorBody } } },
     async (request, reply) => reply.status(201).send({ event: await calendar.create(request.user!, request.body) }),
   );
 

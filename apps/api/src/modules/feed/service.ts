@@ -17,11 +17,16 @@ const DAY_MS = 86_400_000;
 export const FEED_PAST_DAYS = 30;
 export const FEED_FUTURE_DAYS = 365;
 const CALENDAR_NAME = 'Familjehubben';
+/**
+ * The most events one feed carries, the earliest first: a year of two parents' shifts and
+ * the family's own events is a few thousand; the cap bounds one phone's poll in memory.
+ */
+export const FEED_MAX_EVENTS = 10_000;
 /** Bumped when the calendar's format changes, so phones fetch it again. */
 const FORMAT_VERSION = 1;
 
 export interface FeedEvents {
-  list(db: DbOrTx, familyId: string, from: Date, to: Date): Promise<EventRow[]>;
+  list(db: DbOrTx, familyId: string, from: Date, to: Date, page: { limit: number }): Promise<EventRow[]>;
   fingerprint(db: DbOrTx, familyId: string, from: Date, to: Date): Promise<string>;
 }
 
@@ -71,7 +76,7 @@ export function createFeedService({ db, cipher, events, clock, publicApiUrl }: F
     const fingerprint = await events.fingerprint(db, feed.familyId, from, to);
     const etag = `"${createHash('sha1').update(`${FORMAT_VERSION}|${from.toISOString()}|${fingerprint}`).digest('base64url')}"`;
     if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) return { kind: 'not_modified', etag };
-    const rows = await events.list(db, feed.familyId, from, to);
+    const rows = await events.list(db, feed.familyId, from, to, { limit: FEED_MAX_EVENTS });
     return { kind: 'calendar', etag, body: writeCalendar(CALENDAR_NAME, rows) };
   }
 

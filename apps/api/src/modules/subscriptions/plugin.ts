@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Counter, Histogram } from 'prom-client';
 import type { Config } from '../../config.js';
-import { perKeyLimit } from '../../lib/per-key-limit.js';
 import { createTokenCipher } from '../../lib/token-cipher.js';
 import type { AfterSync } from '../calendar/synced-changes.js';
 import { syncedEvents } from '../calendar/synced-events.js';
@@ -95,8 +94,8 @@ export default fp<SubscriptionsModuleOptions & { config: Config }>(
       clock,
       random: Math.random,
       syncIntervalMs: settings.syncIntervalMs,
-      manualSyncLimit: perKeyLimit(opts.manualSyncsPerMinute ?? MANUAL_SYNCS_PER_MINUTE),
-      createLimit: perKeyLimit(NEW_SUBSCRIPTIONS_PER_MINUTE),
+      manualSyncLimit: app.limit({ name: 'subscription-manual-sync', points: opts.manualSyncsPerMinute ?? MANUAL_SYNCS_PER_MINUTE, windowSeconds: 60 }),
+      createLimit: app.limit({ name: 'subscription-create', points: NEW_SUBSCRIPTIONS_PER_MINUTE, windowSeconds: 60 }),
       ...(opts.afterSync && { afterSync: opts.afterSync }),
     });
     app.decorate('subscriptions', { service });
@@ -110,5 +109,5 @@ export default fp<SubscriptionsModuleOptions & { config: Config }>(
     // Closing waits for running syncs: each either commits or rolls back, never half-applies.
     app.addHook('onClose', async () => service.drain());
   },
-  { name: 'subscriptions', dependencies: ['database', 'auth', 'metrics', 'scheduler'] },
+  { name: 'subscriptions', dependencies: ['database', 'auth', 'metrics', 'scheduler', 'limits'] },
 );

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { CalendarSubscription, CreateSubscriptionBody, SubscriptionSync, UpdateSubscriptionBody } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
+import { removeInBatches } from '../../db/bulk.js';
 import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
-import type { PerKeyLimit } from '../../lib/per-key-limit.js';
+import type { Limit } from '../../plugins/limits.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
 import type { AuthUser } from '../accounts/types.js';
 import { handOn, type AfterSync, type SyncedChanges } from '../calendar/synced-changes.js';
@@ -36,10 +37,10 @@ export interface SubscriptionsServiceDeps {
   clock: () => Date;
   random: () => number;
   syncIntervalMs: number;
-  /** Manual syncs counted per subscription. */
-  manualSyncLimit: PerKeyLimit;
+  /** Manual syncs counted per subscription, on every instance. */
+  manualSyncLimit: Pick<Limit, 'take'>;
   /** New subscriptions counted per parent: each makes the server fetch a URL a user typed. */
-  createLimit: PerKeyLimit;
+  createLimit: Pick<Limit, 'take'>;
   /** Told what a new subscription's first sync wrote, after its commit. */
   afterSync?: AfterSync;
 }
@@ -166,12 +167,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
   /** Deletes sync history older than the retention, in batches; returns how many syncs went. */
   async function pruneSyncHistory(): Promise<number> {
     const cutoff = new Date(clock().getTime() - SYNC_HISTORY_RETENTION_MS);
-    let removed = 0;
-    for (;;) {
-      const n = await syncLogRepo.deleteSyncsStartedBefore(db, cutoff, PRUNE_BATCH);
-      removed += n;
-      if (n < PRUNE_BATCH) return removed;
-    }
+    return removeInBatches(PRUNE_BATCH, (batch) => syncLogRepo.deleteSyncsStartedBefore(db, cutoff, batch));
   }
 
   return { list, create, update, remove, syncNow, runDueSyncs: runner.runDue, pruneSyncHistory, drain: runner.drain };

@@ -5,7 +5,6 @@
  */
 import oauth2, { type OAuth2Namespace } from '@fastify/oauth2';
 import fp from 'fastify-plugin';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
 import { cronIntervalMs } from '../../plugins/scheduler.js';
 import type { AfterSync } from '../calendar/synced-changes.js';
@@ -14,7 +13,7 @@ import { createTempusV1Client, type TempusClientOptions } from './client.js';
 import { createTempusMetrics } from './metrics.js';
 import { createRateBudget } from './rate-budget.js';
 import { tempusRoutes } from './routes.js';
-import { createTempusService, type ManualSyncLimit, type TempusService } from './service.js';
+import { createTempusService, type TempusService } from './service.js';
 import { createTokenCipher } from '../../lib/token-cipher.js';
 
 const MANUAL_SYNCS_PER_MINUTE = 5;
@@ -28,22 +27,6 @@ declare module 'fastify' {
     tempus: { service: TempusService } | null;
     tempusOAuth2: OAuth2Namespace;
   }
-}
-
-/** Manual syncs counted per account in this process, whichever parent asks. */
-function manualSyncLimit(): ManualSyncLimit {
-  const limiter = new RateLimiterMemory({ points: MANUAL_SYNCS_PER_MINUTE, duration: 60 });
-  return {
-    async take(accountId) {
-      try {
-        await limiter.consume(accountId);
-        return { allowed: true };
-      } catch (res) {
-        if (!(res instanceof RateLimiterRes)) throw res;
-        return { allowed: false, retryAfterSeconds: res.msBeforeNext / 1000 };
-      }
-    },
-  };
 }
 
 /** The simple-oauth2 client that @fastify/oauth2 exposes at runtime as `.oauth2` but leaves out of its types. */
@@ -125,7 +108,7 @@ export default fp<TempusModuleOptions & { config: Config }>(
           code_challenge: codeChallenge,
           code_challenge_method: 'S256',
         }),
-      manualSyncLimit: manualSyncLimit(),
+      manualSyncLimit: app.limit({ name: 'tempus-manual-sync', points: MANUAL_SYNCS_PER_MINUTE, windowSeconds: 60 }),
       ...(opts.instanceId && { instanceId: opts.instanceId }),
       ...(opts.afterSync && { afterSync: opts.afterSync }),
     });
@@ -155,5 +138,5 @@ export default fp<TempusModuleOptions & { config: Config }>(
     // Closing waits for running syncs: each either commits or rolls back, never half-applies.
     app.addHook('onClose', async () => service.drain());
   },
-  { name: 'tempus', dependencies: ['database', 'auth', 'metrics', 'scheduler'] },
+  { name: 'tempus', dependencies: ['database', 'auth', 'metrics', 'scheduler', 'limits'] },
 );

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TempusAccount } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
+import { removeInBatches } from '../../db/bulk.js';
 import type { Database, Db } from '../../db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
 import type { AuthUser } from '../accounts/types.js';
@@ -42,7 +43,7 @@ export interface TempusServiceConfig {
   concurrency: number;
 }
 
-/** Counts a parent's manual syncs of one account; refuses beyond the limit. */
+/** Counts the manual syncs of one account, whichever parent asks and on whichever instance; refuses beyond the limit. */
 export interface ManualSyncLimit {
   take(accountId: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 }
@@ -197,12 +198,7 @@ export function createTempusService(deps: TempusServiceDeps) {
   /** Deletes sync history older than the retention, in batches; returns how many syncs went. */
   async function pruneSyncHistory() {
     const cutoff = new Date(clock().getTime() - SYNC_HISTORY_RETENTION_MS);
-    let removed = 0;
-    for (;;) {
-      const n = await syncLogRepo.deleteSyncsStartedBefore(db, cutoff, PRUNE_BATCH);
-      removed += n;
-      if (n < PRUNE_BATCH) return removed;
-    }
+    return removeInBatches(PRUNE_BATCH, (batch) => syncLogRepo.deleteSyncsStartedBefore(db, cutoff, batch));
   }
 
   async function countAccountsByState() {

@@ -7,4 +7,12 @@ describe('API error messages', () => {
     expect(apiErrorMessage('read_only_event')).toMatch(/Ändra passet i Tempus/);
     expect(apiErrorMessage('reauth_required')).toMatch(/anslut igen/);
   });
+
+  it('words the calendar and account limits in Swedish', () => {
+    expect(apiErrorMessage('too_many_new_events')).toMatch(/Vänta en stund/);
+    expect(apiErrorMessage('calendar_full')).toMatch(/Ta bort gamla händelser/);
+    expect(apiErrorMessage('not_your_event')).toMatch(/föräldrarna/);
+    expect(apiErrorMessage('password_too_common')).toMatch(/vanligaste/);
+    expect(apiErrorMessage('too_many_signups')).toMatch(/Försök igen senare/);
+  });
 });

@@ -9,6 +9,16 @@ export function apiErrorMessage(code: string): string {
   switch (code) {
     case 'rate_limited':
       return 'Du har synkat flera gånger nyss. Vänta en minut och försök igen.';
+    case 'too_many_new_events':
+      return 'Du har lagt till många händelser den senaste timmen. Vänta en stund och försök igen.';
+    case 'calendar_full':
+      return 'Kalendern rymmer inte fler egna händelser. Ta bort gamla händelser och försök igen.';
+    case 'not_your_event':
+      return 'Bara den som lade till händelsen och föräldrarna kan ändra eller ta bort den.';
+    case 'password_too_common':
+      return 'Lösenordet är ett av de vanligaste och gissas först. Välj ett annat.';
+    case 'too_many_signups':
+      return 'Många konton har skapats härifrån den senaste timmen. Försök igen senare.';
     case 'read_only_event':
       return 'Pass från Tempus kan inte ändras här. Ändra passet i Tempus, så syns ändringen efter nästa synk.';
     case 'parent_only':

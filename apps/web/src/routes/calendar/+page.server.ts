@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { createEventBody, eventResponse, eventsResponse, updateEventBody, type CalendarEvent } from '@familyhub/shared';
+import { createEventBody, eventResponse, eventsResponse, updateEventBody, type CalendarEvent, type EventsResponse } from '@familyhub/shared';
 import { calendarHref, isCalendarView, readCalendarState, visibleDays, type CalendarState } from '$lib/calendar/calendar-url';
 import { readDate, readTime } from '$lib/calendar/typed-input';
 import { addDays, dayBounds, todayIn, zonedInstant } from '$lib/calendar/zoned-time';
@@ -11,6 +11,24 @@ import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { connectTempus, syncTempusAccount } from '$lib/server/tempus-actions';
 import type { Actions, PageServerLoad } from './$types';
 
+/** Pages one visible range may take (each at most the API's page size): far beyond any real family's month. */
+const MAX_PAGES = 10;
+
+/** The family's events in [from, to), page after page as the API hands them out. */
+async function readEvents(api: ReturnType<typeof createApi>, from: Date, to: Date): Promise<CalendarEvent[]> {
+  const events: CalendarEvent[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    if (cursor) query.set('cursor', cursor);
+    const answer: EventsResponse = await api.call(`/api/calendar/events?${query}`, eventsResponse);
+    events.push(...answer.events);
+    cursor = answer.nextCursor;
+    if (!cursor) break;
+  }
+  return events;
+}
+
 export const load = (async (event) => {
   event.depends('app:calendar');
   const { url, cookies, request } = event;
@@ -19,11 +37,10 @@ export const load = (async (event) => {
   const days = visibleDays(state);
   const from = dayBounds(days[0]!).start;
   const to = dayBounds(days[days.length - 1]!).end;
-  const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
   try {
     // The day list and the week show each day's handovers; the month has no room for them.
-    const [{ events }, pickups] = await Promise.all([
-      createApi(event).call(`/api/calendar/events?${query}`, eventsResponse),
+    const [events, pickups] = await Promise.all([
+      readEvents(createApi(event), from, to),
       state.view === 'month' ? [] : loadPickups(event, days[0]!, days[days.length - 1]!),
     ]);
     return {

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { addMemberBody, addMemberResponse, childrenResponse, memberResponse, updateMemberBody } from '@familyhub/shared';
 import { ApiError, createApi } from '$lib/server/api';
 import { apiErrorMessage } from '$lib/server/api-error-messages';
-import { fieldErrors, formError, formValues } from '$lib/server/forms';
+import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async (event) => {
@@ -38,6 +38,9 @@ export const actions = {
       return { added: user.name, values: null, errors: null };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      if (err.code === 'password_too_common') {
+        return fail(400, { values, errors: { password: apiErrorMessage(err.code) } satisfies FieldErrors, added: null });
+      }
       const form =
         err.status === 409 ? 'Det finns redan ett konto med den e-postadressen.'
         : err.status === 403 ? 'Bara föräldrar kan lägga till familjemedlemmar.'

@@ -2,15 +2,11 @@ import { fail, redirect } from '@sveltejs/kit';
 import { loginBody } from '@familyhub/shared';
 import { ApiError, createApi, sessionFromResponse, setSessionCookie } from '$lib/server/api';
 import { fieldErrors, formError, formValues } from '$lib/server/forms';
+import { sameOriginPath } from '$lib/server/safe-redirect';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only paths inside this app, so the sign-in page cannot be used to send people elsewhere. */
-function safeTarget(target: string | null): string {
-  return target && target.startsWith('/') && !target.startsWith('//') ? target : '/calendar';
-}
-
 export const load = (({ locals, url }) => {
-  if (locals.user) redirect(303, safeTarget(url.searchParams.get('redirectTo')));
+  if (locals.user) redirect(303, sameOriginPath(url.searchParams.get('redirectTo'), url.origin));
   return {};
 }) satisfies PageServerLoad;
 
@@ -38,6 +34,6 @@ export const actions = {
         : 'Inloggningen fungerar inte just nu. Försök igen om en stund.';
       return fail(err.status === 401 ? 401 : 400, { values, errors: formError(form) });
     }
-    redirect(303, safeTarget(event.url.searchParams.get('redirectTo')));
+    redirect(303, sameOriginPath(event.url.searchParams.get('redirectTo'), event.url.origin));
   },
 } satisfies Actions;

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { signupBody } from '@familyhub/shared';
 import { ApiError, createApi, sessionFromResponse, setSessionCookie } from '$lib/server/api';
+import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,8 +31,10 @@ export const actions = {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       if (err.status === 409) {
-        return fail(409, { values, errors: { email: 'Det finns redan ett konto med den e-postadressen. Logga in i stället.' } satisfies FieldErrors });
+        return fail(409, { values, errors: { email: 'Det gick inte att skapa ett konto med den e-postadressen. Är det din? Logga in i stället.' } satisfies FieldErrors });
       }
+      if (err.code === 'password_too_common') return fail(400, { values, errors: { password: apiErrorMessage(err.code) } satisfies FieldErrors });
+      if (err.status === 429) return fail(429, { values, errors: formError(apiErrorMessage(err.code)) });
       return fail(400, { values, errors: formError('Det gick inte att skapa kontot just nu. Försök igen om en stund.') });
     }
     redirect(303, '/calendar');

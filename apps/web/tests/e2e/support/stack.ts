@@ -98,6 +98,8 @@ async function start(cleanups: (() => Promise<unknown>)[], options: StackOptions
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       TEMPUS_RATE_LIMIT_RPS: '100',
+      // The browser tests sign up many families from this one address.
+      SIGNUPS_PER_VISITOR_PER_HOUR: '1000000',
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       TEMPUS_TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ...options.apiEnv?.({ apiUrl }),
