@@ -1,6 +1,6 @@
 /**
  * `pnpm bench`: the performance benchmarks of the API's Tempus integration, calendar,
- * calendar subscriptions and calendar feed.
+ * calendar subscriptions, calendar feed and pickups.
  * Each runs the real API code against real PostgreSQL and the Tempus simulator over HTTP,
  * prints its figures against their floors and targets, and writes
  * `bench/results/<name>.json`. See bench/README.md.
@@ -23,6 +23,7 @@ import { runFeedOut } from './benchmarks/feed-out.js';
 import { runFleetBenchmarks } from './benchmarks/fleet.js';
 import { runFreshness } from './benchmarks/freshness.js';
 import { runMultiInstance } from './benchmarks/multi-instance.js';
+import { runPickupsRead } from './benchmarks/pickups-read.js';
 import { runFreshnessQuota } from './benchmarks/quota.js';
 import { runRequestsPerSync } from './benchmarks/requests-per-sync.js';
 import { runSubscriptionApply } from './benchmarks/subscription-apply.js';
@@ -43,6 +44,7 @@ const BENCHMARKS = [
   'freshness-quota',
   'subscription-apply',
   'feed-out',
+  'pickups-read',
 ] as const;
 type Name = (typeof BENCHMARKS)[number];
 
@@ -139,6 +141,7 @@ await stage(['freshness-rate', 'interactive-under-load', 'near-term-priority'], 
 await stage(['freshness-quota'], async () => [await runFreshnessQuota(ctx)]);
 await stage(['subscription-apply'], async () => [await runSubscriptionApply(ctx)]);
 await stage(['feed-out'], async () => [await runFeedOut(ctx)]);
+await stage(['pickups-read'], async () => [await runPickupsRead(ctx)]);
 
 const figures = all.flatMap((r) => r.figures);
 console.log(`\n=== Summary (${ctx.command}, ${((performance.now() - started) / 60_000).toFixed(1)} min) ===\n`);

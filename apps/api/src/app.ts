@@ -12,7 +12,9 @@ import { loggerOptions } from './lib/logger.js';
 import accountsModule from './modules/accounts/plugin.js';
 import calendarModule from './modules/calendar/plugin.js';
 import feedModule, { type FeedModuleOptions } from './modules/feed/plugin.js';
+import notificationsModule, { type NotificationsModuleOptions } from './modules/notifications/plugin.js';
 import operationsModule from './modules/operations/plugin.js';
+import pickupsModule, { type PickupsModuleOptions } from './modules/pickups/plugin.js';
 import subscriptionsModule, { type SubscriptionsModuleOptions } from './modules/subscriptions/plugin.js';
 import tempusModule, { type TempusModuleOptions } from './modules/tempus/plugin.js';
 import databasePlugin from './plugins/database.js';
@@ -52,6 +54,8 @@ export interface BuildOptions {
   tempus?: TempusModuleOptions;
   subscriptions?: SubscriptionsModuleOptions;
   feed?: FeedModuleOptions;
+  pickups?: PickupsModuleOptions;
+  notifications?: NotificationsModuleOptions;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}) {
@@ -110,8 +114,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}) {
   await app.register(operationsModule, { public: config.metricsAndDocsPublic });
   await app.register(eventStreams, { limits: config.http.eventStreams });
   await app.register(calendarModule, config.calendar);
-  await app.register(tempusModule, { config, ...options.tempus });
-  await app.register(subscriptionsModule, { config, ...options.subscriptions });
+  await app.register(pickupsModule, { ...options.pickups });
+  await app.register(notificationsModule, { config, ...options.notifications });
+  // The syncing modules hand what each sync changed to the notifications, after its commit.
+  const afterSync = app.notifications.service.afterSync;
+  await app.register(tempusModule, { config, afterSync, ...options.tempus });
+  await app.register(subscriptionsModule, { config, afterSync, ...options.subscriptions });
   await app.register(feedModule, { config, ...options.feed });
 
   return app;

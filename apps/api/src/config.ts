@@ -19,8 +19,12 @@ const CALLBACK_PATH = '/api/tempus/callback';
 /** How every placeholder in `.env.example` starts: never accepted as a secret in production. */
 const PLACEHOLDER_PREFIX = 'replace-with-';
 const SECRET_VARIABLES = ['SESSION_SECRET', 'ADMIN_API_TOKEN', 'TEMPUS_CLIENT_ID', 'TEMPUS_CLIENT_SECRET'] as const;
+/** The push services of Chrome/Edge/Android (FCM), Firefox, Safari and Windows: where browsers' push endpoints live. */
+const DEFAULT_PUSH_HOSTS = 'fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,notify.windows.com';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const base64url = (bytes: number, what: string) =>
+  z.string().refine((v) => /^[A-Za-z0-9_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64url').length === bytes, `must be ${what}, base64url-encoded`);
 const optionalString = z
   .string()
   .optional()
@@ -86,6 +90,26 @@ const envSchema = z.object({
     .url()
     .refine((v) => /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL')
     .default('http://localhost:3000'),
+  /** Web Push (VAPID, RFC 8292): all three or none; without them push is off and everything else works. */
+  VAPID_PUBLIC_KEY: optionalString.pipe(base64url(65, 'an uncompressed P-256 public key (65 bytes)').optional()),
+  VAPID_PRIVATE_KEY: optionalString.pipe(base64url(32, 'a P-256 private key (32 bytes)').optional()),
+  VAPID_SUBJECT: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^mailto:[^@\s]+@[^@\s]+$/.test(v) || /^https:\/\/[^\s]+$/.test(v), 'must be a mailto: or https: URL')
+      .optional(),
+  ),
+  /** The hosts (and their subdomains) push endpoints may point at; the server posts to them. */
+  PUSH_ENDPOINT_HOSTS: z
+    .string()
+    .default(DEFAULT_PUSH_HOSTS)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+$/, 'must list host names')).min(1)),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -143,6 +167,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const keys = parseKeys(encryptionKey ?? DEV_ONLY_ENCRYPTION_KEY, e.TEMPUS_TOKEN_ENCRYPTION_OLD_KEYS, e.TEMPUS_TOKEN_ENCRYPTION_KEY_VERSION);
 
+  const vapidNames = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'] as const;
+  const vapidMissing = vapidNames.find((name) => e[name] === undefined);
+  if (vapidMissing && vapidNames.some((name) => e[name] !== undefined)) {
+    throw new ConfigError(`Invalid configuration: ${vapidMissing} is required when any VAPID_ variable is set (Web Push needs all three)`);
+  }
+
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
@@ -193,6 +223,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivateHosts: e.ICS_ALLOW_PRIVATE_HOSTS,
       syncIntervalMs: e.ICS_SYNC_INTERVAL_MINUTES * 60_000,
       publicApiUrl: e.PUBLIC_API_URL.replace(/\/$/, ''),
+    },
+    /** Web Push: off (`vapid: null`) without VAPID keys. */
+    push: {
+      vapid: vapidMissing ? null : { publicKey: e.VAPID_PUBLIC_KEY!, privateKey: e.VAPID_PRIVATE_KEY!, subject: e.VAPID_SUBJECT! },
+      endpointHosts: e.PUSH_ENDPOINT_HOSTS,
     },
   });
 }

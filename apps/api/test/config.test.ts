@@ -163,4 +163,23 @@ describe('configuration', () => {
     expect(config.tempus.encryptionKeys.current.version).toBe(2);
     expect(config.tempus.encryptionKeys.all.map((k) => k.version)).toEqual([1, 2]);
   });
+
+  it('turns Web Push on only with all three VAPID variables, and names the one missing', () => {
+    expect(loadConfig(production).push).toEqual({
+      vapid: null,
+      endpointHosts: ['fcm.googleapis.com', 'updates.push.services.mozilla.com', 'web.push.apple.com', 'notify.windows.com'],
+    });
+    const vapid = {
+      VAPID_PUBLIC_KEY: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 9)]).toString('base64url'),
+      VAPID_PRIVATE_KEY: Buffer.alloc(32, 3).toString('base64url'),
+      VAPID_SUBJECT: 'mailto:drift@familjehubben.example',
+    };
+    expect(loadConfig({ ...production, ...vapid }).push.vapid).toEqual({ publicKey: vapid.VAPID_PUBLIC_KEY, privateKey: vapid.VAPID_PRIVATE_KEY, subject: vapid.VAPID_SUBJECT });
+    expect(() => loadConfig({ ...production, ...vapid, VAPID_SUBJECT: '' })).toThrow(
+      new ConfigError('Invalid configuration: VAPID_SUBJECT is required when any VAPID_ variable is set (Web Push needs all three)'),
+    );
+    expect(() => loadConfig({ ...production, ...vapid, VAPID_PRIVATE_KEY: 'replace-with-a-vapid-private-key' })).toThrow('VAPID_PRIVATE_KEY');
+    expect(() => loadConfig({ ...production, ...vapid, VAPID_SUBJECT: 'drift@familjehubben.example' })).toThrow('VAPID_SUBJECT must be a mailto: or https: URL');
+    expect(loadConfig({ ...production, PUSH_ENDPOINT_HOSTS: ' Push.Example.com ,127.0.0.1' }).push.endpointHosts).toEqual(['push.example.com', '127.0.0.1']);
+  });
 });

@@ -8,3 +8,7 @@ export * from './errors.js';
 export * from './people.js';
 export * from './tempus.js';
 export * from './subscriptions.js';
+export * from './children.js';
+export * from './pickups.js';
+export * from './notifications.js';
+export * from './handover-wording.js';

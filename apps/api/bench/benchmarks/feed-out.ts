@@ -130,7 +130,7 @@ async function fillFamily(db: BenchDatabase, familyId: string, events: number) {
   );
 }
 
-async function fillOthers(db: BenchDatabase, families: number) {
+export async function fillOthers(db: BenchDatabase, families: number) {
   await db.pool.query(
     `with f as (insert into families (name) select 'Familjen ' || g from generate_series(1, $1) g returning id),
           u as (insert into users (family_id, email, name, role, password_hash)
@@ -142,7 +142,7 @@ async function fillOthers(db: BenchDatabase, families: number) {
   );
 }
 
-async function rawLatencies(db: BenchDatabase, query: { text: string; params: unknown[] }, seconds: number) {
+export async function rawLatencies(db: BenchDatabase, query: { text: string; params: unknown[] }, seconds: number) {
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {

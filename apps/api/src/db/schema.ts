@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -13,6 +14,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -33,6 +35,8 @@ export const auditActionEnum = pgEnum('tempus_audit_action', ['created', 'update
 export const subscriptionSyncTriggerEnum = pgEnum('subscription_sync_trigger', ['create', 'schedule', 'manual']);
 export const subscriptionSyncStatusEnum = pgEnum('subscription_sync_status', ['running', 'succeeded', 'failed']);
 export const subscriptionAuditActionEnum = pgEnum('subscription_audit_action', ['created', 'updated', 'deleted']);
+export const notificationKindEnum = pgEnum('notification_kind', ['shift_changed', 'pickup_conflict', 'pickup_resolved']);
+export const handoverKindEnum = pgEnum('handover_kind', ['drop_off', 'pick_up']);
 
 export const families = pgTable('families', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -366,6 +370,152 @@ export const calendarFeeds = pgTable('calendar_feeds', {
   secretEnc: text('secret_enc').notNull(),
   createdAt: createdAt(),
 });
+
+/** Children: family members without a sign-in. `care_name` is set once the child has a care routine. */
+export const children = pgTable(
+  'children',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** A key of the shared MEMBER_PALETTE, like every member's. */
+    color: text('color').notNull().default('blue'),
+    /** The care place (förskola, fritids) of the child's routine; null: no routine yet. */
+    careName: text('care_name'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('children_family_idx').on(t.familyId)],
+);
+
+/** The weekdays of a child's care routine: wall-clock times in Europe/Stockholm and who usually does each handover. */
+export const careRoutineDays = pgTable(
+  'care_routine_days',
+  {
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => children.id, { onDelete: 'cascade' }),
+    /** 1 (Monday) … 7 (Sunday). */
+    weekday: smallint('weekday').notNull(),
+    dropOffAt: text('drop_off_at').notNull(),
+    pickUpAt: text('pick_up_at').notNull(),
+    dropOffBy: uuid('drop_off_by').references(() => users.id, { onDelete: 'set null' }),
+    pickUpBy: uuid('pick_up_by').references(() => users.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.childId, t.weekday] })],
+);
+
+/**
+ * One day's change to a child's routine. A null time keeps the routine's; `assigns_*` says
+ * whether the change names who does a handover (then a null `*_by` means nobody).
+ */
+export const childDayChanges = pgTable(
+  'child_day_changes',
+  {
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => children.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    dropOffAt: text('drop_off_at'),
+    pickUpAt: text('pick_up_at'),
+    assignsDropOff: boolean('assigns_drop_off').notNull().default(false),
+    dropOffBy: uuid('drop_off_by').references(() => users.id, { onDelete: 'set null' }),
+    assignsPickUp: boolean('assigns_pick_up').notNull().default(false),
+    pickUpBy: uuid('pick_up_by').references(() => users.id, { onDelete: 'set null' }),
+    noCare: boolean('no_care').notNull().default(false),
+    note: text('note'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.childId, t.date] }), index('child_day_changes_family_date_idx').on(t.familyId, t.date)],
+);
+
+/** Notifications of a family, one per event worth telling (a sync's changed schedule, a handover's conflict). */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    kind: notificationKindEnum('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    date: date('date', { mode: 'string' }),
+    eventIds: uuid('event_ids').array().notNull().default(sql`'{}'`),
+    childId: uuid('child_id').references(() => children.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_family_created_idx').on(t.familyId, t.createdAt)],
+);
+
+/** Which member has read which notification. */
+export const notificationReads = pgTable(
+  'notification_reads',
+  {
+    notificationId: uuid('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    readAt: tstz('read_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.userId] })],
+);
+
+/** The kinds of notification a member does not want; a member without a row gets every kind. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  mutedKinds: notificationKindEnum('muted_kinds').array().notNull().default(sql`'{}'`),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Browsers that receive a member's notifications as Web Push. The endpoint is a capability
+ * URL at the browser's push service: never returned, never logged.
+ */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    createdAt: createdAt(),
+    lastSuccessAt: tstz('last_success_at'),
+  },
+  (t) => [uniqueIndex('push_subscriptions_endpoint_unique').on(t.endpoint), index('push_subscriptions_user_idx').on(t.userId)],
+);
+
+/** The last known conflict state of each handover in the coming days, so a resync of the same state tells nobody again. */
+export const handoverStates = pgTable(
+  'handover_states',
+  {
+    childId: uuid('child_id')
+      .notNull()
+      .references(() => children.id, { onDelete: 'cascade' }),
+    date: date('date', { mode: 'string' }).notNull(),
+    handover: handoverKindEnum('handover').notNull(),
+    familyId: uuid('family_id')
+      .notNull()
+      .references(() => families.id, { onDelete: 'cascade' }),
+    conflict: boolean('conflict').notNull(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.childId, t.date, t.handover] }), index('handover_states_family_date_idx').on(t.familyId, t.date)],
+);
 
 /**
  * The counters of the limits every instance shares (failed sign-ins, sign-ups, created

@@ -2,13 +2,24 @@
  * The authorization matrix: every route × every kind of caller, with the status each cell
  * must answer. A cell that should refuse and does not is a data leak or a takeover.
  */
+import { createECDH } from 'node:crypto';
+import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { Client, createContext, OPERATOR_TOKEN, uniqueEmail } from '../support/context.js';
 import { startFeedServer } from '../support/feed-server.js';
 import { syncIdsOf, syncsFinished } from '../support/syncs.js';
 import { expectErrorShape } from './support/faults.js';
 
-const ctx = await createContext({ env: { ICS_ALLOW_PRIVATE_HOSTS: 'true' } });
+const vapid = webpush.generateVAPIDKeys();
+const ctx = await createContext({
+  env: {
+    ICS_ALLOW_PRIVATE_HOSTS: 'true',
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:drift@familjehubben.example',
+    PUSH_ENDPOINT_HOSTS: '127.0.0.1',
+  },
+});
 const feeds = await startFeedServer();
 const FEED = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20270101T080000Z\r\nDTEND:20270101T160000Z\r\nSUMMARY:Dag\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
 let feedPaths = 0;
@@ -46,6 +57,23 @@ async function newSubscriptionOfA() {
   return res.body.subscription.id as string;
 }
 const subscriptionA = await newSubscriptionOfA();
+async function newChildOfA() {
+  const res = await familyA.client.post('/api/family/children', { name: 'Elsa' });
+  expect(res.status).toBe(201);
+  return res.body.child.id as string;
+}
+const childA = await newChildOfA();
+const DAY = '2026-12-07';
+const ROUTINE = { careName: 'Förskolan Solrosen', days: [{ weekday: 1, dropOffAt: '08:00', pickUpAt: '16:30', dropOffBy: familyA.user.id, pickUpBy: coParent.user.id }] };
+/** A browser's push subscription (never pushed to: nothing listens at port 9). */
+const browserKey = createECDH('prime256v1');
+browserKey.generateKeys();
+const pushSubscription = (n: number) => ({
+  endpoint: `http://127.0.0.1:9/push/${n}`,
+  keys: { p256dh: browserKey.getPublicKey().toString('base64url'), auth: 'A'.repeat(22) },
+});
+let pushDevices = 0;
+
 /** The path of a new private calendar address of family A's parent. */
 async function feedPathOfA() {
   const res = await familyA.client.post('/api/calendar/feed');
@@ -171,6 +199,30 @@ const routes: Route[] = [
   // The secret in the address is the credential: whoever holds it reads, whatever else they send.
   { name: 'GET /feed/:secret.ics', call: async (c) => c.get(await feedPathOfA()), expect: everyone(200) },
   { name: 'GET /feed/:secret.ics (unknown secret)', call: (c) => c.get(`/feed/${'A'.repeat(43)}.ics`), expect: everyone(404) },
+  { name: 'POST /api/family/children', call: (c) => c.post('/api/family/children', { name: 'Nils' }), expect: familyOnly(403, 201, 201, 201) },
+  { name: 'GET /api/family/children', call: (c) => c.get('/api/family/children'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'PATCH /api/family/children/:id', call: (c) => c.patch(`/api/family/children/${childA}`, { name: 'Elsa Svensson' }), expect: familyOnly(403, 200, 200, 404) },
+  {
+    name: 'DELETE /api/family/children/:id',
+    // A parent's cell removes a child of its own; every other cell aims at child A.
+    call: async (c, caller) => c.delete(`/api/family/children/${caller === 'parent' || caller === 'coParent' ? await newChildOfA() : childA}`),
+    expect: familyOnly(403, 204, 204, 404),
+  },
+  { name: 'PUT /api/family/children/:id/routine', call: (c) => c.request('PUT', `/api/family/children/${childA}/routine`, { body: ROUTINE }), expect: familyOnly(403, 200, 200, 404) },
+  { name: 'PUT /api/family/children/:id/days/:date', call: (c) => c.request('PUT', `/api/family/children/${childA}/days/${DAY}`, { body: { pickUpBy: familyA.user.id } }), expect: familyOnly(403, 200, 200, 404) },
+  { name: 'DELETE /api/family/children/:id/days/:date', call: (c) => c.delete(`/api/family/children/${childA}/days/${DAY}`), expect: familyOnly(403, 204, 204, 404) },
+  { name: 'GET /api/pickups', call: (c) => c.get('/api/pickups?from=2026-12-01&to=2026-12-31'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'GET /api/notifications', call: (c) => c.get('/api/notifications'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'POST /api/notifications/read', call: (c) => c.post('/api/notifications/read', { ids: [eventA] }), expect: familyOnly(204, 204, 204, 204) },
+  { name: 'GET /api/notifications/preferences', call: (c) => c.get('/api/notifications/preferences'), expect: familyOnly(200, 200, 200, 200) },
+  {
+    name: 'PUT /api/notifications/preferences',
+    call: (c) => c.request('PUT', '/api/notifications/preferences', { body: { kinds: { shift_changed: true, pickup_conflict: true, pickup_resolved: true } } }),
+    expect: familyOnly(200, 200, 200, 200),
+  },
+  { name: 'GET /api/notifications/push', call: (c) => c.get('/api/notifications/push'), expect: familyOnly(200, 200, 200, 200) },
+  { name: 'POST /api/notifications/push/subscriptions', call: (c) => c.post('/api/notifications/push/subscriptions', pushSubscription(++pushDevices)), expect: familyOnly(201, 201, 201, 201) },
+  { name: 'POST /api/notifications/push/unsubscribe', call: (c) => c.post('/api/notifications/push/unsubscribe', { endpoint: pushSubscription(1).endpoint }), expect: familyOnly(204, 204, 204, 204) },
   { name: 'POST /api/tempus/sync (all accounts)', call: (c) => c.post('/api/tempus/sync', {}), expect: { ...familyOnly(403, 202, 202, 202), operator: 202 } },
 ];
 
@@ -210,6 +262,10 @@ describe('authorization matrix', () => {
     expect(subscriptions.map((s) => s.id)).not.toContain(subscriptionA);
     const me = (await familyB.client.get('/api/me')).body;
     expect(me.members.map((m: { id: string }) => m.id)).not.toContain(familyA.user.id);
+    const children = (await familyB.client.get('/api/family/children')).body.children as { id: string }[];
+    expect(children.map((c) => c.id)).not.toContain(childA);
+    const days = (await familyB.client.get('/api/pickups?from=2026-12-01&to=2026-12-31')).body.days as { childId: string }[];
+    expect(days.map((d) => d.childId)).not.toContain(childA);
   });
 
   it('keeps account A intact after every refused cell', async () => {
@@ -222,5 +278,7 @@ describe('authorization matrix', () => {
     expect(events.find((e) => e.id === eventA)?.title).toBe('Tandläkare 10:00');
     const subscriptions = (await familyA.client.get('/api/calendar/subscriptions')).body.subscriptions as { id: string; name: string }[];
     expect(subscriptions.find((s) => s.id === subscriptionA)?.name).toBe('Annas pass');
+    const child = ((await familyA.client.get('/api/family/children')).body.children as { id: string; name: string; routine: unknown }[]).find((c) => c.id === childA);
+    expect(child).toMatchObject({ name: 'Elsa Svensson', routine: ROUTINE });
   });
 });

@@ -106,6 +106,12 @@ describe('bad input on every route of the OpenAPI document', () => {
         'POST /api/calendar/subscriptions/{id}/sync',
         'POST /api/calendar/feed',
         'GET /feed/{secret}.ics',
+        'PUT /api/family/children/{id}/routine',
+        'PUT /api/family/children/{id}/days/{date}',
+        'GET /api/pickups',
+        'POST /api/notifications/read',
+        'PUT /api/notifications/preferences',
+        'POST /api/notifications/push/subscriptions',
       ]),
     );
   });
@@ -178,6 +184,38 @@ describe('generated bodies and queries (fast-check)', () => {
         expect([200, 400]).toContain(res.status);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('never answers a 500 to any from/to on the pickups listing, and answers at most 62 days', async () => {
+    const op = ops.find((o) => o.method === 'GET' && o.path === '/api/pickups')!;
+    const day = fc.oneof(fc.date({ min: new Date('1990-01-01'), max: new Date('2110-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.string({ maxLength: 12 }));
+    await fc.assert(
+      fc.asyncProperty(day, day, async (from, to) => {
+        const res = await send(op, { url: `/api/pickups?${new URLSearchParams({ from, to })}` });
+        expectNoServerError(op, res, `from=${from} to=${to}`);
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 200) expect(new Set(JSON.parse(res.text).days.map((d: { date: string }) => d.date)).size).toBeLessThanOrEqual(62);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('never answers a 500 to any routine or day change body', async () => {
+    const child = await parent.client.post('/api/family/children', { name: 'Elsa' });
+    const time = fc.oneof(fc.constantFrom('08:00', '16:30', '24:00', '7:5', ''), fc.string({ maxLength: 6 }));
+    const routineDay = fc.record({ weekday: fc.oneof(fc.integer({ min: -1, max: 9 }), fc.string()), dropOffAt: time, pickUpAt: time, dropOffBy: fc.constantFrom(null, parent.user.id, 'x'), pickUpBy: fc.constantFrom(null, parent.user.id) }, { requiredKeys: [] });
+    const routine = fc.record({ careName: fc.string({ maxLength: 120 }), days: fc.array(routineDay, { maxLength: 9 }) }, { requiredKeys: [] });
+    const change = fc.record({ dropOffBy: fc.constantFrom(null, parent.user.id, 'x'), pickUpAt: time, noCare: fc.oneof(fc.boolean(), fc.string()), note: fc.string({ maxLength: 120 }) }, { requiredKeys: [] });
+    const routineOp = ops.find((o) => o.method === 'PUT' && o.path === '/api/family/children/{id}/routine')!;
+    const dayOp = ops.find((o) => o.method === 'PUT' && o.path === '/api/family/children/{id}/days/{date}')!;
+    await fc.assert(
+      fc.asyncProperty(routine, change, async (r, c) => {
+        const id = child.body.child.id as string;
+        expectNoServerError(routineOp, await send(routineOp, { url: `/api/family/children/${id}/routine`, payload: JSON.stringify(r) }), JSON.stringify(r));
+        expectNoServerError(dayOp, await send(dayOp, { url: `/api/family/children/${id}/days/2026-12-10`, payload: JSON.stringify(c) }), JSON.stringify(c));
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { Counter, Histogram } from 'prom-client';
 import type { Config } from '../../config.js';
 import { createTokenCipher } from '../../lib/token-cipher.js';
+import type { AfterSync } from '../calendar/synced-changes.js';
 import { syncedEvents } from '../calendar/synced-events.js';
 import { createFeedFetcher, type Resolver, type Router } from './feed-fetcher.js';
 import { subscriptionRoutes } from './routes.js';
@@ -34,6 +35,8 @@ export interface SubscriptionsModuleOptions {
   route?: Router;
   /** Manual syncs allowed per subscription and minute (tests that sync in loops raise it). */
   manualSyncsPerMinute?: number;
+  /** Told what each successful sync changed, after its commit (the notifications module). */
+  afterSync?: AfterSync;
 }
 
 export default fp<SubscriptionsModuleOptions & { config: Config }>(
@@ -75,6 +78,7 @@ export default fp<SubscriptionsModuleOptions & { config: Config }>(
       random: Math.random,
       instanceId: opts.instanceId ?? `${process.pid}-${randomUUID()}`,
       config: { syncIntervalMs: settings.syncIntervalMs, concurrency: SYNC_CONCURRENCY },
+      ...(opts.afterSync && { afterSync: opts.afterSync }),
       onFinished: ({ status, seconds }) => {
         syncs.inc({ status });
         duration.observe({ status }, seconds);
@@ -92,6 +96,7 @@ export default fp<SubscriptionsModuleOptions & { config: Config }>(
       syncIntervalMs: settings.syncIntervalMs,
       manualSyncLimit: app.limit({ name: 'subscription-manual-sync', points: opts.manualSyncsPerMinute ?? MANUAL_SYNCS_PER_MINUTE, windowSeconds: 60 }),
       createLimit: app.limit({ name: 'subscription-create', points: NEW_SUBSCRIPTIONS_PER_MINUTE, windowSeconds: 60 }),
+      ...(opts.afterSync && { afterSync: opts.afterSync }),
     });
     app.decorate('subscriptions', { service });
 

@@ -12,6 +12,7 @@ import { AppError, BadRequestError, ConflictError, ForbiddenError, NotFoundError
 import type { Limit } from '../../plugins/limits.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
 import type { AuthUser } from '../accounts/types.js';
+import { handOn, type AfterSync, type SyncedChanges } from '../calendar/synced-changes.js';
 import type { SyncedEvents } from '../calendar/synced-events.js';
 import { FeedError } from './feed-errors.js';
 import * as subscriptionsRepo from './repository/subscriptions.js';
@@ -40,6 +41,8 @@ export interface SubscriptionsServiceDeps {
   manualSyncLimit: Pick<Limit, 'take'>;
   /** New subscriptions counted per parent: each makes the server fetch a URL a user typed. */
   createLimit: Pick<Limit, 'take'>;
+  /** Told what a new subscription's first sync wrote, after its commit. */
+  afterSync?: AfterSync;
 }
 
 /** The error a route answers for a link that could not become a subscription. */
@@ -104,6 +107,7 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
     }
     if (read.kind !== 'parsed') throw new AppError(422, 'feed_unreadable', 'The feed answered 304 to an unconditional request.');
     const parsed = read;
+    let applied: SyncedChanges | undefined;
     const id = await db.transaction(async (tx) => {
       const now = clock();
       const subscriptionId = await subscriptionsRepo.insertSubscription(tx, {
@@ -121,10 +125,12 @@ export function createSubscriptionsService(deps: SubscriptionsServiceDeps) {
       const syncId = randomUUID();
       await syncLogRepo.insertSyncLog(tx, { id: syncId, subscriptionId, familyId: user.familyId, trigger: 'create', startedAt });
       const subscription = { id: subscriptionId, familyId: user.familyId, userId: user.id };
-      const counts = await engine.apply(tx, subscription, syncId, parsed.feed.occurrences, parsed.window, now);
+      const { counts, changes } = await engine.apply(tx, subscription, syncId, parsed.feed.occurrences, parsed.window, now);
+      applied = { familyId: user.familyId, ownerUserId: user.id, source: { kind: 'ics', id: subscriptionId }, changes };
       await syncLogRepo.finishSyncLog(tx, syncId, { status: 'succeeded', notModified: false, ...counts, errorCode: null, errorMessage: null, finishedAt: now });
       return subscriptionId;
     });
+    handOn(deps.afterSync, applied!, (err) => log.error({ err, subscriptionId: id }, 'could not hand on what the first sync wrote'));
     log.info({ subscriptionId: id, host: url.host, events: parsed.feed.occurrences.length }, 'calendar subscription added');
     return shown(user, id);
   }

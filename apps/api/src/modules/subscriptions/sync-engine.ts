@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
+import { versionOf, withEventIds, type SyncedChange } from '../calendar/synced-changes.js';
 import type { StoredSyncedEvent, SyncedEvents } from '../calendar/synced-events.js';
 import type { FeedFetcher, Validators } from './feed-fetcher.js';
 import { parseFeed, type Occurrence, type ParsedFeed, type Window } from './ical-occurrences.js';
@@ -44,6 +45,12 @@ export interface ApplyCounts {
   deleted: number;
 }
 
+/** What an apply wrote: its counts, and each change with its before and after (handed on after the commit). */
+export interface ApplyResult {
+  counts: ApplyCounts;
+  changes: SyncedChange[];
+}
+
 export interface SubscriptionRef {
   id: string;
   familyId: string;
@@ -72,7 +79,7 @@ export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncE
   }
 
   /** Writes what changed in the caller's transaction and records it in the audit trail. */
-  async function apply(tx: Tx, subscription: SubscriptionRef, syncId: string, occurrences: Occurrence[], window: Window, now: Date): Promise<ApplyCounts> {
+  async function apply(tx: Tx, subscription: SubscriptionRef, syncId: string, occurrences: Occurrence[], window: Window, now: Date): Promise<ApplyResult> {
     const source = { kind: 'ics' as const, id: subscription.id };
     const existing = new Map<string, StoredSyncedEvent>();
     // A feed is the whole truth for its window: what it names, and what is in the window.
@@ -81,6 +88,7 @@ export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncE
 
     const upserts: Occurrence[] = [];
     const audit: syncLogRepo.AuditRow[] = [];
+    const changes: SyncedChange[] = [];
     let created = 0;
     for (const occurrence of occurrences) {
       const current = existing.get(occurrence.externalId);
@@ -94,13 +102,23 @@ export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncE
         after: auditJson(occurrence),
         eventId: current?.id ?? null,
       });
+      changes.push({
+        eventId: current?.id ?? null,
+        externalId: occurrence.externalId,
+        action: current ? 'updated' : 'created',
+        before: current ? versionOf(current) : null,
+        after: versionOf(occurrence),
+      });
     }
 
     const seen = new Set(occurrences.map((o) => o.externalId));
     const removals = [...existing.values()].filter((e) => !seen.has(e.externalId) && e.startAt < window.to && e.endAt > window.from);
-    for (const e of removals) audit.push({ externalId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+    for (const e of removals) {
+      audit.push({ externalId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+      changes.push({ eventId: e.id, externalId: e.externalId, action: 'deleted', before: versionOf(e), after: null });
+    }
 
-    if (upserts.length === 0 && removals.length === 0) return { fetched: occurrences.length, created: 0, updated: 0, deleted: 0 };
+    if (upserts.length === 0 && removals.length === 0) return { counts: { fetched: occurrences.length, created: 0, updated: 0, deleted: 0 }, changes: [] };
     const owner = { familyId: subscription.familyId, ownerUserId: subscription.userId };
     const eventIds = await calendar.apply(tx, source, owner, { upserts, deleteIds: removals.map((e) => e.id) }, now);
     await syncLogRepo.insertAudit(
@@ -109,7 +127,10 @@ export function createSyncEngine({ fetcher, calendar, parse = parseFeed }: SyncE
       subscription.id,
       audit.map((a) => ({ ...a, eventId: a.eventId ?? eventIds.get(a.externalId) ?? null })),
     );
-    return { fetched: occurrences.length, created, updated: upserts.length - created, deleted: removals.length };
+    return {
+      counts: { fetched: occurrences.length, created, updated: upserts.length - created, deleted: removals.length },
+      changes: withEventIds(changes, eventIds),
+    };
   }
 
   return { read, apply };

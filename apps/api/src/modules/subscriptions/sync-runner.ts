@@ -13,6 +13,7 @@ import { nextRetry } from '../../lib/backoff.js';
 import { isDatabaseDown } from '../../lib/database-errors.js';
 import { createKeyedQueue } from '../../lib/keyed-queue.js';
 import type { TokenCipher } from '../../lib/token-cipher.js';
+import { handOn, type AfterSync, type SyncedChanges } from '../calendar/synced-changes.js';
 import { FeedError } from './feed-errors.js';
 import * as leasesRepo from './repository/leases.js';
 import * as subscriptionsRepo from './repository/subscriptions.js';
@@ -33,6 +34,8 @@ export interface SyncRunnerDeps {
   instanceId: string;
   config: { syncIntervalMs: number; concurrency: number };
   onFinished?: (outcome: { status: 'succeeded' | 'failed'; seconds: number }) => void;
+  /** Told what each successful sync changed, after its commit (notifications); never awaited. */
+  afterSync?: AfterSync;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -80,6 +83,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
       await syncLogRepo.insertSyncLog(db, { id: syncId, subscriptionId: id, familyId: subscription.familyId, trigger, startedAt });
       try {
         const read = await engine.read(new URL(cipher.decrypt(subscription.urlEnc)), subscription, startedAt);
+        let applied: SyncedChanges | undefined;
         result = await db.transaction(async (tx) => {
           const now = clock();
           const nextSyncAt = nextRegularSync(now, config.syncIntervalMs, random);
@@ -88,11 +92,13 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
             await syncLogRepo.finishSyncLog(tx, syncId, succeeded(now, { fetched: 0, created: 0, updated: 0, deleted: 0 }, true));
             return { status: 'succeeded', notModified: true, created: 0, updated: 0, deleted: 0, error: null };
           }
-          const counts = await engine.apply(tx, subscription, syncId, read.feed.occurrences, read.window, now);
+          const { counts, changes } = await engine.apply(tx, subscription, syncId, read.feed.occurrences, read.window, now);
+          applied = { familyId: subscription.familyId, ownerUserId: subscription.userId, source: { kind: 'ics', id }, changes };
           await subscriptionsRepo.recordSyncSuccess(tx, id, { now, nextSyncAt, validators: { ...read.validators, contentKey: read.contentKey } });
           await syncLogRepo.finishSyncLog(tx, syncId, succeeded(now, counts, false));
           return { status: 'succeeded', notModified: false, created: counts.created, updated: counts.updated, deleted: counts.deleted, error: null };
         });
+        if (applied) handOn(deps.afterSync, applied, (err) => log.error({ err, subscriptionId: id, syncId }, 'could not hand on what the sync changed'));
       } catch (err) {
         result = await recordFailure(subscription, syncId, err);
       }

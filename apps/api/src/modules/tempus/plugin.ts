@@ -7,6 +7,7 @@ import oauth2, { type OAuth2Namespace } from '@fastify/oauth2';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import { cronIntervalMs } from '../../plugins/scheduler.js';
+import type { AfterSync } from '../calendar/synced-changes.js';
 import { syncedEvents } from '../calendar/synced-events.js';
 import { createTempusV1Client, type TempusClientOptions } from './client.js';
 import { createTempusMetrics } from './metrics.js';
@@ -38,6 +39,8 @@ export interface TempusModuleOptions {
   instanceId?: string;
   retry?: TempusClientOptions['retry'];
   breaker?: TempusClientOptions['breaker'];
+  /** Told what each successful sync changed, after its commit (the notifications module). */
+  afterSync?: AfterSync;
 }
 
 export default fp<TempusModuleOptions & { config: Config }>(
@@ -107,6 +110,7 @@ export default fp<TempusModuleOptions & { config: Config }>(
         }),
       manualSyncLimit: app.limit({ name: 'tempus-manual-sync', points: MANUAL_SYNCS_PER_MINUTE, windowSeconds: 60 }),
       ...(opts.instanceId && { instanceId: opts.instanceId }),
+      ...(opts.afterSync && { afterSync: opts.afterSync }),
     });
     app.decorate('tempus', { service });
 

@@ -10,6 +10,7 @@ import { removeInBatches } from '../../db/bulk.js';
 import type { Database, Db } from '../../db/client.js';
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../lib/errors.js';
 import type { AuthUser } from '../accounts/types.js';
+import type { AfterSync } from '../calendar/synced-changes.js';
 import type { SyncedEvents } from '../calendar/synced-events.js';
 import type { TempusApi } from './client.js';
 import { createConnect } from './connect.js';
@@ -61,6 +62,8 @@ export interface TempusServiceDeps {
   manualSyncLimit: ManualSyncLimit;
   instanceId?: string;
   random?: () => number;
+  /** Told what each successful sync changed, after its commit. */
+  afterSync?: AfterSync;
 }
 
 export type Caller = { kind: 'operator' } | { kind: 'member'; user: AuthUser };
@@ -83,6 +86,7 @@ export function createTempusService(deps: TempusServiceDeps) {
     clock,
     random,
     instanceId,
+    ...(deps.afterSync && { afterSync: deps.afterSync }),
     config: { window: { pastDays: config.windowPastDays, futureDays: config.windowFutureDays }, minIntervalMs: config.minIntervalMs },
   });
   const queue = createSyncQueue({

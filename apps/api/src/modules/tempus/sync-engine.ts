@@ -9,6 +9,7 @@
  * listing names, and for a full listing those in its window).
  */
 import type { Tx } from '../../db/client.js';
+import { versionOf, withEventIds, type SyncedChange } from '../calendar/synced-changes.js';
 import type { StoredSyncedEvent, SyncedEvents, SyncedEventWrite } from '../calendar/synced-events.js';
 import type { CallOptions, TempusApi } from './client.js';
 import { eventHash, mapShift, type MappedEvent } from './mapping.js';
@@ -39,6 +40,12 @@ export interface ApplyCounts {
   created: number;
   updated: number;
   deleted: number;
+}
+
+/** What an apply wrote: its counts, and each change with its before and after (handed on after the commit). */
+export interface ApplyResult {
+  counts: ApplyCounts;
+  changes: SyncedChange[];
 }
 
 export interface SyncAccountRef {
@@ -112,7 +119,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
     fetched: TempusItem[],
     window: SyncWindow,
     now: Date,
-  ): Promise<ApplyCounts> {
+  ): Promise<ApplyResult> {
     const latest = latestVersions(fetched);
     const shifts: TempusShift[] = [];
     const tombstoneIds: string[] = [];
@@ -122,7 +129,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
     }
 
     // A quiet incremental sync reads and writes nothing.
-    if (latest.size === 0 && type === 'incremental') return { fetched: 0, created: 0, updated: 0, deleted: 0 };
+    if (latest.size === 0 && type === 'incremental') return { counts: { fetched: 0, created: 0, updated: 0, deleted: 0 }, changes: [] };
 
     const full = type !== 'incremental';
     const source = { kind: 'tempus' as const, id: account.id };
@@ -135,6 +142,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
     const upserts: SyncedEventWrite[] = [];
     const cacheWrites: { tempusId: string; tempusUpdatedAt: Date; payloadHash: string }[] = [];
     const audit: syncLogRepo.AuditRow[] = [];
+    const changes: SyncedChange[] = [];
     let created = 0;
     let updated = 0;
 
@@ -150,11 +158,13 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
       if (!current) {
         created++;
         audit.push({ tempusId: shift.id, action: 'created', before: null, after: auditJson(mapped), eventId: null });
+        changes.push({ eventId: null, externalId: shift.id, action: 'created', before: null, after: versionOf(mapped) });
       } else {
         updated++;
         // Tempus's version did not change since we last wrote it, so the row was edited here.
         const action = cached.get(shift.id) === hash ? 'restored' : 'updated';
         audit.push({ tempusId: shift.id, action, before: auditJson(current), after: auditJson(mapped), eventId: current.id });
+        changes.push({ eventId: current.id, externalId: shift.id, action: 'updated', before: versionOf(current), after: versionOf(mapped) });
       }
     }
 
@@ -168,7 +178,10 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
         if (inWindow && !seen.has(e.externalId) && !tombstoned.has(e.externalId)) removals.push(e);
       }
     }
-    for (const e of removals) audit.push({ tempusId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+    for (const e of removals) {
+      audit.push({ tempusId: e.externalId, action: 'deleted', before: auditJson(e), after: null, eventId: e.id });
+      changes.push({ eventId: e.id, externalId: e.externalId, action: 'deleted', before: versionOf(e), after: null });
+    }
 
     const owner = { familyId: account.familyId, ownerUserId: account.userId };
     const eventIds = await calendar.apply(tx, source, owner, { upserts, deleteIds: removals.map((e) => e.id) }, now);
@@ -180,7 +193,7 @@ export function createSyncEngine({ api, calendar }: { api: TempusApi; calendar: 
       account.id,
       audit.map((a) => ({ ...a, eventId: a.eventId ?? eventIds.get(a.tempusId) ?? null })),
     );
-    return { fetched: fetched.length, created, updated, deleted: removals.length };
+    return { counts: { fetched: fetched.length, created, updated, deleted: removals.length }, changes: withEventIds(changes, eventIds) };
   }
 
   return { fetchAll, apply };

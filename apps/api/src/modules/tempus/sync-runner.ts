@@ -11,6 +11,7 @@ import { nextRetry } from '../../lib/backoff.js';
 import { isDatabaseDown } from '../../lib/database-errors.js';
 import { ConflictError } from '../../lib/errors.js';
 import { sleep } from '../../lib/sleep.js';
+import { handOn, type AfterSync, type SyncedChanges } from '../calendar/synced-changes.js';
 import type { SyncedEvents } from '../calendar/synced-events.js';
 import type { TempusMetrics } from './metrics.js';
 import type { Lane } from './rate-budget.js';
@@ -44,6 +45,8 @@ export interface SyncRunnerDeps {
   clock: () => Date;
   random: () => number;
   instanceId: string;
+  /** Told what each successful sync changed, after its commit (notifications); never awaited. */
+  afterSync?: AfterSync;
   config: {
     window: { pastDays: number; futureDays: number };
     /** Background syncs of one account are at least this far apart. */
@@ -107,9 +110,11 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
         const window = syncWindow(startedAt, config.window);
         const listed = type === 'incremental' ? window : reconcileWindow(window, await deps.calendar.latestEnd(db, source));
         const fetched = await engine.fetchAll(account, type, listed, tokens.forSync(accountId, usage, call), usage, call);
+        let applied: SyncedChanges | undefined;
         const row = await db.transaction(async (tx) => {
           const now = clock();
-          const counts = await engine.apply(tx, account, syncId, type, fetched.items, listed, now);
+          const { counts, changes } = await engine.apply(tx, account, syncId, type, fetched.items, listed, now);
+          applied = { familyId: account.familyId, ownerUserId: account.userId, source, changes };
           await accountsRepo.recordSyncSuccess(tx, accountId, {
             cursor: fetched.serverTime,
             now,
@@ -120,6 +125,7 @@ export function createSyncRunner(deps: SyncRunnerDeps) {
           return syncLogRepo.finishSyncLog(tx, syncId, { status: 'succeeded', ...counts, requests: usage.requests, errorCode: null, errorMessage: null, finishedAt: now });
         });
         summary = toSummary(row);
+        handOn(deps.afterSync, applied!, (err) => log.error({ err, accountId, syncId }, 'could not hand on what the sync changed'));
       } catch (err) {
         summary = await recordFailure(account, syncId, err, usage.requests).catch((recordErr: unknown) => {
           log.error({ err: recordErr, accountId, syncId }, 'could not record the failed sync');

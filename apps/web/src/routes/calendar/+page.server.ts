@@ -5,6 +5,7 @@ import { readDate, readTime } from '$lib/calendar/typed-input';
 import { addDays, dayBounds, todayIn, zonedInstant } from '$lib/calendar/zoned-time';
 import { ApiError, createApi } from '$lib/server/api';
 import { isPhone, rememberedView, rememberView } from '$lib/server/calendar-view';
+import { loadPickups } from '$lib/server/pickups';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { connectTempus, syncTempusAccount } from '$lib/server/tempus-actions';
@@ -37,10 +38,15 @@ export const load = (async (event) => {
   const from = dayBounds(days[0]!).start;
   const to = dayBounds(days[days.length - 1]!).end;
   try {
-    const events = await readEvents(createApi(event), from, to);
+    // The day list and the week show each day's handovers; the month has no room for them.
+    const [events, pickups] = await Promise.all([
+      readEvents(createApi(event), from, to),
+      state.view === 'month' ? [] : loadPickups(event, days[0]!, days[days.length - 1]!),
+    ]);
     return {
       state,
       events,
+      pickups,
       selected: events.find((e) => e.id === state.event) ?? null,
       added: events.find((e) => e.id === state.added) ?? null,
       // Until the page has measured its columns, the week is drawn for the device it is likely on.

@@ -3,6 +3,7 @@ import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { peopleOf } from '$lib/people/people';
 import { weekDays } from '$lib/calendar/zoned-time';
+import type { ChildDayLine } from '$lib/pickups/day-lines';
 import DayList from './DayList.svelte';
 import MonthView from './MonthView.svelte';
 import WeekView from './WeekView.svelte';
@@ -48,6 +49,9 @@ const props = {
   eventHref: (e: { id: string }) => `?event=${e.id}`,
   newHref: (day: string) => `?new=${day}`,
   dayHref: (day: string) => `?view=days&date=${day}`,
+  handovers: (): ChildDayLine[] => [],
+  canChange: false,
+  back: '/calendar',
 };
 
 /** The links whose class list starts with `kind` ("event full", "event compact", "line"). */
@@ -190,5 +194,41 @@ describe('DayList rendering', () => {
     expect(lines[2]!.classes).toContain('cancelled');
     expect(body).toContain('Idag');
     expect(body).toContain('Inget planerat');
+  });
+});
+
+describe('handovers in the day list and the week', () => {
+  const elsa = (conflict: string | null): ChildDayLine => ({
+    date: '2026-03-24',
+    childId: '33333333-3333-4333-8333-333333333333',
+    childName: 'Elsa',
+    noCare: false,
+    changed: false,
+    note: null,
+    handovers: [
+      { kind: 'dropOff', label: 'Lämnar', who: 'Anna', time: '08:00', conflict: null, swapTo: null },
+      { kind: 'pickUp', label: 'Hämtar', who: 'Karin', time: '16:30', conflict, swapTo: conflict ? { userId: KARIN_A, name: 'Anna' } : null },
+    ],
+  });
+  const handovers = (conflict: string | null) => (day: string) => (day === '2026-03-24' ? [elsa(conflict)] : []);
+
+  it('shows each day’s handovers under its heading in the day list, a conflict with a one-tap swap for parents', () => {
+    const { body } = render(DayList, { props: { ...props, days: ['2026-03-23', '2026-03-24'], events: [], handovers: handovers('Karin jobbar till 17:00 — Anna är ledig'), canChange: true } });
+    const line = body.match(/data-testid="handover-line"[\s\S]*?<\/li>/)![0];
+    expect(text(line)).toContain('Elsa Lämnar: Anna 08:00 · Hämtar: Karin 16:30');
+    expect(text(line)).toContain('Karin jobbar till 17:00 — Anna är ledig');
+    expect(line).toContain('action="/pickups?/swap"');
+    expect(text(line)).toContain('Anna hämtar');
+  });
+
+  it('shows the whole lines in a desktop week and, in a phone’s narrow columns, the child marked with a link to the day', () => {
+    const desktop = render(WeekView, { props: { ...props, days: weekDays('2026-03-23'), events: [], handovers: handovers(null) } }).body;
+    expect(text(desktop.match(/data-testid="week-handovers"[\s\S]*?<div class="scroller/)![0])).toContain('Lämnar: Anna 08:00 · Hämtar: Karin 16:30');
+    expect(desktop).not.toContain('/pickups?/swap');
+    const phone = render(WeekView, { props: { ...props, phone: true, days: weekDays('2026-03-23'), events: [], handovers: handovers('Karin jobbar till 17:00 — Anna är ledig') } }).body;
+    const compact = phone.match(/<a class="compact[^"]*" href="([^"]*)"[\s\S]*?<\/a>/)!;
+    expect(compact[1]).toBe('?view=days&amp;date=2026-03-24');
+    expect(text(compact[0])).toContain('⚠E');
+    expect(text(compact[0])).toContain('Elsa: Lämnar: Anna 08:00 · Hämtar: Karin 16:30, krock');
   });
 });

@@ -1,11 +1,21 @@
 import { fail } from '@sveltejs/kit';
-import { addMemberBody, addMemberResponse, memberResponse, updateMemberBody } from '@familyhub/shared';
+import { addMemberBody, addMemberResponse, childrenResponse, memberResponse, updateMemberBody } from '@familyhub/shared';
 import { ApiError, createApi } from '$lib/server/api';
 import { apiErrorMessage } from '$lib/server/api-error-messages';
 import { fieldErrors, formError, formValues, type FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load = (({ locals }) => ({ canAdd: locals.user?.role === 'parent' })) satisfies PageServerLoad;
+export const load = (async (event) => {
+  // The children are family members too, without a sign-in; a failure to list them leaves the rest of the page.
+  const children = await createApi(event)
+    .call('/api/family/children', childrenResponse)
+    .then((r) => r.children)
+    .catch((err: unknown) => {
+      if (err instanceof ApiError) return [];
+      throw err;
+    });
+  return { canAdd: event.locals.user?.role === 'parent', children };
+}) satisfies PageServerLoad;
 
 const MESSAGES = {
   name: 'Skriv personens namn.',
