@@ -92,9 +92,17 @@ describe('calendar subscriptions and the calendar on the phone', { concurrent: f
 
   it('shows the subscribed shifts in the week view, read-only', async () => {
     await page.goto('/calendar');
+    // Shifts come from the shift app's link, so the first run no longer asks to connect Tempus.
+    await page.getByTestId('first-run').waitFor();
+    await expect(page.getByRole('button', { name: 'Anslut Tempus' }).count()).resolves.toBe(0);
     const events = page.locator('[data-testid=event][data-source=ics]');
     await expect.poll(() => events.count()).toBe(2);
     await expect(events.filter({ hasText: 'Dag – Avd 30' }).textContent()).resolves.toContain('07:00–15:30');
+    // A shift the shift app cancelled is struck through and said to be cancelled, like a Tempus one.
+    const cancelled = events.filter({ hasText: 'Kväll – Avd 30' });
+    await expect(cancelled.evaluate((el) => el.classList.contains('cancelled'))).resolves.toBe(true);
+    await expect(cancelled.textContent()).resolves.toMatch(/inställt/i);
+    await shoot(page, 'calendar-week-subscribed');
     await events.filter({ hasText: 'Dag – Avd 30' }).click();
     await expect(page.getByTestId('subscription-readonly').textContent()).resolves.toContain('kan inte ändras här');
     await page.keyboard.press('Escape');

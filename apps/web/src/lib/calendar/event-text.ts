@@ -28,8 +28,12 @@ export function timeLabel(event: CalendarItem, startsBefore: boolean, endsAfter:
 export function accessibleDetails(event: CalendarItem, timeZone = TIME_ZONE): string {
   const badge = tempusBadge(event);
   const when = event.allDay ? allDayDates(event, timeZone) : `${formatDateTime(event.startDate, timeZone)} till ${formatDateTime(event.endDate, timeZone)}`;
-  const whose = badge ? `arbetspass från Tempus för ${badge.owner}, ändras i Tempus` : `lagt till av ${event.ownerName}`;
-  return `, ${when}, ${whose}${badge?.cancelled ? ', inställt' : ''}`;
+  const whose = badge
+    ? `arbetspass från Tempus för ${badge.owner}, ändras i Tempus`
+    : event.source === 'ics'
+      ? `från en kalender som ${event.ownerName} prenumererar på`
+      : `lagt till av ${event.ownerName}`;
+  return `, ${when}, ${whose}${event.status === 'cancelled' ? ', inställt' : ''}`;
 }
 
 /** "heldag fre 27 mars", or "heldag tis 24 mars till tor 26 mars" for several days. */

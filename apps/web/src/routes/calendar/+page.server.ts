@@ -1,5 +1,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { createEventBody, eventResponse, eventsResponse, updateEventBody, type CalendarEvent, type EventsResponse } from '@familyhub/shared';
+import {
+  createEventBody,
+  eventResponse,
+  eventsResponse,
+  subscriptionsResponse,
+  updateEventBody,
+  type CalendarEvent,
+  type EventsResponse,
+} from '@familyhub/shared';
 import { calendarHref, isCalendarView, readCalendarState, visibleDays, type CalendarState } from '$lib/calendar/calendar-url';
 import { readDate, readTime } from '$lib/calendar/typed-input';
 import { addDays, dayBounds, todayIn, zonedInstant } from '$lib/calendar/zoned-time';
@@ -29,6 +37,23 @@ async function readEvents(api: ReturnType<typeof createApi>, from: Date, to: Dat
   return events;
 }
 
+/**
+ * Whether a family without Tempus gets its shifts from another shift app's calendar link:
+ * then the first run does not ask a parent to connect Tempus. Asked only while that step could show.
+ */
+async function familySubscribes(event: Parameters<PageServerLoad>[0]): Promise<boolean> {
+  const { user, tempus } = await event.parent();
+  if (user?.role !== 'parent' || !tempus?.enabled || tempus.accounts.length > 0) return false;
+  try {
+    const { subscriptions } = await createApi(event).call('/api/calendar/subscriptions', subscriptionsResponse);
+    return subscriptions.length > 0;
+  } catch (err) {
+    // The calendar does not fail for a hint: without the answer the step simply shows.
+    if (err instanceof ApiError) return false;
+    throw err;
+  }
+}
+
 export const load = (async (event) => {
   event.depends('app:calendar');
   const { url, cookies, request } = event;
@@ -39,14 +64,16 @@ export const load = (async (event) => {
   const to = dayBounds(days[days.length - 1]!).end;
   try {
     // The day list and the week show each day's handovers; the month has no room for them.
-    const [events, pickups] = await Promise.all([
+    const [events, pickups, hasSubscriptions] = await Promise.all([
       readEvents(createApi(event), from, to),
       state.view === 'month' ? [] : loadPickups(event, days[0]!, days[days.length - 1]!),
+      familySubscribes(event),
     ]);
     return {
       state,
       events,
       pickups,
+      hasSubscriptions,
       selected: events.find((e) => e.id === state.event) ?? null,
       added: events.find((e) => e.id === state.added) ?? null,
       // Until the page has measured its columns, the week is drawn for the device it is likely on.
