@@ -6,6 +6,12 @@ import type { CurrentHandover, HandoverNews, ShiftChange, ShiftChangeKind } from
 
 const ZONE = 'Europe/Stockholm';
 const MAX_LINES = 4;
+/**
+ * The changed events a notification points at, the earliest first: enough for any week, and
+ * a sync that changes thousands of shifts still gives a notification small enough to store
+ * and to relay to the other instances' streams.
+ */
+export const MAX_EVENT_IDS = 50;
 const dayFormat = new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, weekday: 'short', day: 'numeric', month: 'long' });
 const isoDay = new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
@@ -42,7 +48,7 @@ export function shiftChangedNotification(ownerName: string, changes: ShiftChange
     title: `${possessive(firstName(ownerName))} schema har ändrats`,
     body: lines.join('\n'),
     date: isoDay.format(first.startAt),
-    eventIds: changes.flatMap((c) => (c.eventId ? [c.eventId] : [])),
+    eventIds: changes.flatMap((c) => (c.eventId ? [c.eventId] : [])).slice(0, MAX_EVENT_IDS),
     childId: null,
   };
 }
