@@ -16,8 +16,11 @@ shift
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(api web tempus-sim)
 
+# The deploy injects the workspace packages it copies (for this command only), so it installs
+# from the workspace's lockfile and the store alone; the older `--legacy` deploy resolves
+# versions again and needs registry metadata that a fresh `pnpm install` does not cache.
 deploy() {
-  pnpm --filter "$1" deploy --legacy --prod --offline "$target/$2" >/dev/null
+  pnpm --filter "$1" deploy --config.inject-workspace-packages=true --prod --offline "$target/$2" >/dev/null
 }
 
 for part in "${parts[@]}"; do
