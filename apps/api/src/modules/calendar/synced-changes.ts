@@ -29,6 +29,20 @@ export interface SyncedChanges {
 
 export type AfterSync = (applied: SyncedChanges) => void;
 
+/** How many of the source's events a sync read (`fetched`) and what its apply did with them. */
+export interface ApplyCounts {
+  fetched: number;
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+/** What an apply wrote: its counts, and each change with its before and after (handed on after the commit). */
+export interface ApplyResult {
+  counts: ApplyCounts;
+  changes: SyncedChange[];
+}
+
 /** The version of an event a change records. */
 export function versionOf(e: SyncedEventContent): SyncedEventVersion {
   return { title: e.title, startAt: e.startAt, endAt: e.endAt, status: e.status, allDay: e.allDay ?? false };

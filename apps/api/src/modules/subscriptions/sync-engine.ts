@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../db/client.js';
-import { versionOf, withEventIds, type SyncedChange } from '../calendar/synced-changes.js';
+import { versionOf, withEventIds, type ApplyResult, type SyncedChange } from '../calendar/synced-changes.js';
 import type { StoredSyncedEvent, SyncedEvents } from '../calendar/synced-events.js';
 import type { FeedFetcher, Validators } from './feed-fetcher.js';
 import { parseFeed, type Occurrence, type ParsedFeed, type Window } from './ical-occurrences.js';
@@ -37,19 +37,6 @@ function contentKeyOf(body: string, window: Window): string {
 export type FeedRead =
   | { kind: 'not_modified' }
   | { kind: 'parsed'; feed: ParsedFeed; validators: Validators; window: Window; contentKey: string };
-
-export interface ApplyCounts {
-  fetched: number;
-  created: number;
-  updated: number;
-  deleted: number;
-}
-
-/** What an apply wrote: its counts, and each change with its before and after (handed on after the commit). */
-export interface ApplyResult {
-  counts: ApplyCounts;
-  changes: SyncedChange[];
-}
 
 export interface SubscriptionRef {
   id: string;

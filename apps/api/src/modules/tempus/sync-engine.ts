@@ -9,7 +9,7 @@
  * listing names, and for a full listing those in its window).
  */
 import type { Tx } from '../../db/client.js';
-import { versionOf, withEventIds, type SyncedChange } from '../calendar/synced-changes.js';
+import { versionOf, withEventIds, type ApplyResult, type SyncedChange } from '../calendar/synced-changes.js';
 import type { StoredSyncedEvent, SyncedEvents, SyncedEventWrite } from '../calendar/synced-events.js';
 import type { CallOptions, TempusApi } from './client.js';
 import { eventHash, mapShift, type MappedEvent } from './mapping.js';
@@ -33,19 +33,6 @@ export interface FetchResult {
 /** What one sync sent to Tempus, counted by whoever sends (pages here, refreshes in tokens.ts). */
 export interface SyncUsage {
   requests: number;
-}
-
-export interface ApplyCounts {
-  fetched: number;
-  created: number;
-  updated: number;
-  deleted: number;
-}
-
-/** What an apply wrote: its counts, and each change with its before and after (handed on after the commit). */
-export interface ApplyResult {
-  counts: ApplyCounts;
-  changes: SyncedChange[];
 }
 
 export interface SyncAccountRef {
