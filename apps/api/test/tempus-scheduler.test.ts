@@ -120,4 +120,27 @@ describe('the order of a background pass', () => {
     expect(claimed.filter((id) => ids.includes(id))).toEqual([overdue, longDueFar, nearSoon, recentFar]);
     await ctx.database.db.update(tempusAccounts).set({ leaseOwner: null, leaseExpiresAt: null }).where(inArray(tempusAccounts.id, ids));
   });
+
+  it('takes accounts due at the same instant longest without a sync first, one never synced before all', async () => {
+    const { ids } = await dueAccounts(4);
+    const [recent, never, oldest, older] = ids as [string, string, string, string];
+    const now = Date.now();
+    const minute = 60_000;
+    const dueAt = new Date(now - minute);
+    const set = (id: string, lastSuccessAt: Date | null) =>
+      ctx.database.db.update(tempusAccounts).set({ nextSyncAt: dueAt, lastSuccessAt, nextShiftAt: null }).where(eq(tempusAccounts.id, id));
+    await set(recent, new Date(now - 2 * minute));
+    await set(never, null);
+    await set(oldest, new Date(now - 12 * minute));
+    await set(older, new Date(now - 7 * minute));
+    const claimed = await ctx.database.db.transaction((tx) =>
+      claimDueAccounts(tx, 'tie-test', new Date(now), new Date(now + 30_000), 10, {
+        overdueBefore: new Date(now - 6 * 3_600_000),
+        shiftSoonBefore: new Date(now + 48 * 3_600_000),
+        shiftSoonHeadStartMs: 15 * minute,
+      }),
+    );
+    expect(claimed.filter((id) => ids.includes(id))).toEqual([never, oldest, older, recent]);
+    await ctx.database.db.update(tempusAccounts).set({ leaseOwner: null, leaseExpiresAt: null }).where(inArray(tempusAccounts.id, ids));
+  });
 });

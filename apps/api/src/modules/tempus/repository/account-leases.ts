@@ -40,7 +40,8 @@ export interface ClaimOrder {
 /**
  * Claims up to `limit` due accounts for this process, the most urgent first: overdue for
  * the slowest cadence, then by how long they have been due, an account with a shift soon
- * counting as due a head start earlier. `FOR UPDATE SKIP LOCKED` lets several instances
+ * counting as due a head start earlier, then (among accounts due at the same instant) the
+ * longest without a successful sync. `FOR UPDATE SKIP LOCKED` lets several instances
  * claim at once without waiting on or overlapping each other; the lease then keeps the
  * claim while the sync runs outside this transaction.
  */
@@ -63,6 +64,7 @@ export async function claimDueAccounts(tx: DbOrTx, owner: string, now: Date, unt
         sql`${a.nextSyncAt} - case when coalesce(${a.nextShiftAt} < ${order.shiftSoonBefore.toISOString()}::timestamptz, false)
                                    then ${`${order.shiftSoonHeadStartMs} milliseconds`}::interval else interval '0' end`,
       ),
+      sql`${a.lastSuccessAt} asc nulls first`,
     )
     .limit(limit)
     .for('update', { of: a, skipLocked: true });
