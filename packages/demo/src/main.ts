@@ -88,6 +88,7 @@ async function main() {
   // stops, so every run connects (again); the API then updates the existing accounts.
   await parentSession.connectTempus(first);
   await partnerSession.connectTempus(second);
+  await enterCareRoutine(parentSession, { dropOffBy: parent.email, pickUpBy: partner.email });
 
   const pad = (text: string) => text.padEnd(26);
   console.log(`
@@ -97,11 +98,38 @@ Sign in with password ${DEMO_PASSWORD} as
   ${pad(parent.email)}${parent.name}, parent, Tempus connected
   ${pad(partner.email)}${partner.name}, parent, Tempus connected
   ${pad(child.email)}${child.name}, child
+and ${DEMO_CHILD.name} (no sign-in) goes to ${DEMO_CHILD.careName} on weekdays, ${DEMO_CHILD.dropOffAt}–${DEMO_CHILD.pickUpAt}.
 
 API ${apiUrl} · Tempus simulator ${sim.url} · data in ${pgliteDir}
 Press Ctrl-C to stop.
 `);
   for (const running of children) running.echo();
+}
+
+/** The family's youngest, who goes to förskolan: no sign-in, an ordinary week entered once. */
+const DEMO_CHILD = { name: 'Olle', careName: 'Förskolan Solrosen', dropOffAt: '07:45', pickUpAt: '16:30' };
+
+/**
+ * Adds the youngest child and their care routine unless an earlier run did, so that every
+ * day of the calendar shows who drops off and who picks up, and the shifts' conflicts.
+ */
+async function enterCareRoutine(session: HttpSession, by: { dropOffBy: string; pickUpBy: string }) {
+  const { children: kids } = await session.json<{ children: { name: string }[] }>('/api/family/children');
+  if (kids.some((kid) => kid.name === DEMO_CHILD.name)) return;
+  const { members } = await session.json<{ members: { id: string; email: string }[] }>('/api/me');
+  const idOf = (email: string) => members.find((m) => m.email === email)?.id ?? null;
+  const { child } = await session.json<{ child: { id: string } }>('/api/family/children', {
+    method: 'POST',
+    body: { name: DEMO_CHILD.name },
+  });
+  const days = [1, 2, 3, 4, 5].map((weekday) => ({
+    weekday,
+    dropOffAt: DEMO_CHILD.dropOffAt,
+    pickUpAt: DEMO_CHILD.pickUpAt,
+    dropOffBy: idOf(by.dropOffBy),
+    pickUpBy: idOf(by.pickUpBy),
+  }));
+  await session.json(`/api/family/children/${child.id}/routine`, { method: 'PUT', body: { careName: DEMO_CHILD.careName, days } });
 }
 
 main().catch(async (err: unknown) => {

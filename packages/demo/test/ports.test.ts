@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HttpSession } from '../src/http-session.js';
 import { demoPorts, PortError } from '../src/ports.js';
 import { freePort } from '../src/processes.js';
 
@@ -41,6 +42,13 @@ function runDemo(env: Record<string, string>) {
     await exited;
   });
   return { child, exited, output: () => output };
+}
+
+interface PickupDay {
+  date: string;
+  childName: string;
+  dropOff: { byUserId: string | null } | null;
+  pickUp: { byUserId: string | null } | null;
 }
 
 async function occupy(port: number): Promise<Server> {
@@ -85,7 +93,7 @@ describe('the demo’s ports', () => {
     expect(demo.output()).not.toContain('Tempus simulator:');
   });
 
-  it('runs the whole product on the ports from the environment', { timeout: 120_000 }, async () => {
+  it('runs the whole product on the ports from the environment, its family with a child whose weekdays have handovers', { timeout: 120_000 }, async () => {
     const ports = await threePorts();
     const demo = runDemo({ ...ports, PGLITE_DIR: await tempDir() });
     const deadline = Date.now() + 100_000;
@@ -99,6 +107,27 @@ describe('the demo’s ports', () => {
     expect((await fetch(`http://localhost:${ports.PORT}/readyz`)).status).toBe(200);
     expect((await fetch(`http://localhost:${ports.WEB_PORT}/signin`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPUS_SIM_PORT}/_sim/users`)).status).toBe(200);
+
+    const password = /Sign in with password (\S+) as/.exec(demo.output())?.[1] ?? '';
+    const parent = new HttpSession(`http://localhost:${ports.PORT}`);
+    const login = await parent.request('/api/auth/login', { method: 'POST', body: { email: 'demo@familjehubben.se', password } });
+    expect(login.status).toBe(200);
+    const { members } = await parent.json<{ members: { id: string; email: string }[] }>('/api/me');
+    const idOf = (email: string) => members.find((m) => m.email === email)?.id;
+    const from = new Date();
+    const to = new Date(from.getTime() + 6 * 86_400_000);
+    const day = (d: Date) => d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    const { days } = await parent.json<{ days: PickupDay[] }>(`/api/pickups?from=${day(from)}&to=${day(to)}`);
+    const olle = days.filter((d) => d.childName === 'Olle');
+    expect(olle.map((d) => d.date)).toHaveLength(7);
+    for (const d of olle) {
+      const weekday = new Date(`${d.date}T12:00:00Z`).getUTCDay();
+      if (weekday === 0 || weekday === 6) {
+        expect([d.date, d.dropOff, d.pickUp]).toEqual([d.date, null, null]);
+      } else {
+        expect([d.date, d.dropOff?.byUserId, d.pickUp?.byUserId]).toEqual([d.date, idOf('demo@familjehubben.se'), idOf('partner@familjehubben.se')]);
+      }
+    }
 
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toBe(0);
