@@ -5,6 +5,7 @@
  * solid colour, for the app's text on the tint and for the solid colour on the tint.
  */
 import { z } from 'zod';
+import { firstName } from './handover-wording.js';
 
 /** In the order new members get them: neighbours differ in hue and for red-green colour blindness. */
 export const MEMBER_COLORS = ['blue', 'orange', 'green', 'pink', 'teal', 'purple', 'brown', 'red'] as const;
@@ -51,4 +52,34 @@ export function initialsOf(name: string): string {
   if (!first) return '?';
   const last = words.length > 1 ? words[words.length - 1]! : '';
   return `${[...first][0] ?? ''}${[...last][0] ?? ''}`.toLocaleUpperCase('sv-SE');
+}
+
+const surname = (name: string) => name.trim().split(/\s+/).slice(1).join(' ');
+
+/** "Karin P": the first name and the fewest letters of the surname that no namesake shares. */
+function shortName(name: string, namesakes: readonly string[]): string {
+  const first = firstName(name);
+  if (namesakes.length === 0) return first;
+  const last = surname(name);
+  if (!last) return first;
+  for (let letters = 1; letters <= last.length; letters++) {
+    const prefix = last.slice(0, letters).toLocaleLowerCase('sv-SE');
+    if (!namesakes.some((other) => surname(other).toLocaleLowerCase('sv-SE').startsWith(prefix))) return `${first} ${last.slice(0, letters)}`;
+  }
+  return name.trim();
+}
+
+/**
+ * Each member's short name by id: the first name, with as much of the surname as the family
+ * needs to tell people apart. Two parents called Karin become "Karin P" and "Karin A"; a name
+ * shared even then keeps more of the surname. The calendar and the notifications both say it.
+ */
+export function shortNames(members: readonly { id: string; name: string }[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const member of members) {
+    const first = firstName(member.name).toLocaleLowerCase('sv-SE');
+    const namesakes = members.filter((m) => m.id !== member.id && firstName(m.name).toLocaleLowerCase('sv-SE') === first).map((m) => m.name);
+    names.set(member.id, shortName(member.name, namesakes));
+  }
+  return names;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialsOf, MEMBER_COLORS, MEMBER_PALETTE, nextMemberColor } from '../src/index.js';
+import { initialsOf, MEMBER_COLORS, MEMBER_PALETTE, nextMemberColor, shortNames } from '../src/index.js';
 
 /** WCAG 2.x relative luminance and contrast ratio of two `#rrggbb` colours. */
 function luminance(hex: string): number {
@@ -55,5 +55,18 @@ describe('member colours', () => {
     expect(initialsOf('Anna-Karin von Essen')).toBe('AE');
     expect(initialsOf('Åsa Öberg')).toBe('ÅÖ');
     expect(initialsOf('')).toBe('?');
+  });
+});
+
+describe('short names', () => {
+  it('are first names, with as much of the surname as tells namesakes apart', () => {
+    const members = [
+      { id: '1', name: 'Karin Persson' },
+      { id: '2', name: 'Karin Andersson' },
+      { id: '3', name: 'Anna Berg' },
+      { id: '4', name: 'Anna Bengtsson' },
+      { id: '5', name: 'Olle' },
+    ];
+    expect([...shortNames(members).values()]).toEqual(['Karin P', 'Karin A', 'Anna Ber', 'Anna Ben', 'Olle']);
   });
 });

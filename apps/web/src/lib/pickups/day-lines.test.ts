@@ -1,13 +1,13 @@
 import type { PickupDay } from '@familyhub/shared';
 import { describe, expect, it } from 'vitest';
+import { peopleOf } from '$lib/people/people';
 import { dayLines, handoverText } from './day-lines';
 
 const ANNA = '11111111-1111-4111-8111-111111111111';
 const KARIN = '22222222-2222-4222-8222-222222222222';
-const names = new Map([
-  [ANNA, 'Anna Svensson'],
-  [KARIN, 'Karin Persson'],
-]);
+const KARIN_A = '55555555-5555-4555-8555-555555555555';
+const member = (id: string, name: string) => ({ id, name, color: 'blue' as const, initials: name.slice(0, 1) });
+const names = peopleOf([member(ANNA, 'Anna Svensson'), member(KARIN, 'Karin Persson')]);
 const quiet = (at: string, time: string, by: string | null) => ({ at, time, byUserId: by, conflicts: [], freeParents: [ANNA, KARIN] });
 
 function day(extra: Partial<PickupDay> = {}): PickupDay {
@@ -38,6 +38,18 @@ describe('the day lines of handovers', () => {
     };
     const [line] = dayLines([day({ pickUp: busy })], '2026-03-17', names);
     expect(line!.handovers[1]).toMatchObject({ conflict: 'Karin jobbar till 17:00 — Anna är ledig', swapTo: { userId: ANNA, name: 'Anna' } });
+  });
+
+  it('tells two parents with one first name apart as the calendar does ("Karin P", "Karin A")', () => {
+    const karins = peopleOf([member(KARIN, 'Karin Persson'), member(KARIN_A, 'Karin Andersson')]);
+    const busy = {
+      ...quiet('2026-03-17T06:45:00.000Z', '07:45', KARIN),
+      conflicts: [{ eventId: '44444444-4444-4444-8444-444444444444', title: 'Dag', startDate: '2026-03-17T06:00:00.000Z', endDate: '2026-03-17T14:30:00.000Z', source: 'tempus' as const }],
+      freeParents: [KARIN_A],
+    };
+    const [line] = dayLines([day({ dropOff: busy, pickUp: quiet('2026-03-17T15:30:00.000Z', '16:30', KARIN_A) })], '2026-03-17', karins);
+    expect(handoverText(line!)).toBe('Lämnar: Karin P 07:45 · Hämtar: Karin A 16:30');
+    expect(line!.handovers[0]).toMatchObject({ conflict: 'Karin P jobbar till 15:30 — Karin A är ledig', swapTo: { userId: KARIN_A, name: 'Karin A' } });
   });
 
   it('names nobody for an unassigned handover and offers it to a free parent', () => {

@@ -1,15 +1,17 @@
 /**
  * What a day shows about each child's handovers: "Lämnar: Anna 08:00 · Hämtar: Karin 16:30",
  * a conflict in one sentence ("Karin jobbar till 17:00 — Anna är ledig") and whom a one-tap
- * swap would give the handover to. Pure, from the API's pickup days and the members' names.
+ * swap would give the handover to. Pure, from the API's pickup days and the members' short
+ * names, the calendar's own: two parents called Karin are "Karin P" and "Karin A" here too.
  */
-import { conflictSentence, firstName, hasConflict, type Handover, type HandoverKindName, type PickupDay } from '@familyhub/shared';
+import { conflictSentence, hasConflict, type Handover, type HandoverKindName, type PickupDay } from '@familyhub/shared';
+import type { Person } from '$lib/people/people';
 
 export interface HandoverLine {
   kind: HandoverKindName;
   /** "Lämnar" / "Hämtar". */
   label: string;
-  /** Who does it: a first name, or "ingen vald". */
+  /** Who does it: a short name, or "ingen vald". */
   who: string;
   time: string;
   /** The conflict in one sentence, or null when there is none. */
@@ -46,8 +48,8 @@ export function handoverLine(h: Handover, kind: HandoverKindName, nameOf: (userI
 }
 
 /** The lines of one date, a child at a time, in the order the API lists the children. */
-export function dayLines(days: readonly PickupDay[], date: string, names: ReadonlyMap<string, string>): ChildDayLine[] {
-  const nameOf = (id: string) => firstName(names.get(id) ?? 'Någon');
+export function dayLines(days: readonly PickupDay[], date: string, people: ReadonlyMap<string, Pick<Person, 'short'>>): ChildDayLine[] {
+  const nameOf = (id: string) => people.get(id)?.short ?? 'Någon';
   return days
     .filter((d) => d.date === date)
     .map((d) => ({
