@@ -156,6 +156,23 @@ describe('the family calendar out', () => {
     expect(got.map((e) => e.summary)).not.toContain('Långt bort');
   });
 
+  it('tells two owners with one first name apart in the summaries, as the calendar does ("Karin P", "Karin A")', async () => {
+    const parent = await ctx.newParent('Karin Persson');
+    const partner = await ctx.newMember(parent.client, 'parent', 'Karin Andersson');
+    for (const [who, name] of [[parent, 'Karin Persson'], [partner, 'Karin Andersson']] as const) {
+      const simUser = ctx.newSimUser(name);
+      addDayShifts(ctx.sim, simUser.id, [1]);
+      await ctx.connectTempus(who.client, simUser);
+    }
+    const res = await ctx.client().get(pathOf(await newFeed(parent.client)));
+    expect(res.status).toBe(200);
+    const summaries = Object.values(nodeIcal.sync.parseICS(res.text))
+      .filter((c): c is VEvent => c?.type === 'VEVENT')
+      .map((v) => (typeof v.summary === 'string' ? v.summary : v.summary?.val))
+      .sort();
+    expect(summaries).toEqual(['Karin A: Arbete: Dag', 'Karin P: Arbete: Dag']);
+  });
+
   it('answers 304 to the ETag it sent, and a new ETag once an event changes', async () => {
     const parent = await ctx.newParent();
     await parent.client.post('/api/calendar/events', { title: 'Simskola', startDate: new Date(Date.now() + 86_400_000).toISOString(), endDate: new Date(Date.now() + 90_000_000).toISOString() });

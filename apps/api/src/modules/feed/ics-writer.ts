@@ -2,12 +2,13 @@
  * The family's events as an RFC 5545 calendar, written with ical.js (escaping, folding,
  * CRLF): one VTIMEZONE for Europe/Stockholm (from @touch4it/ical-timezones) that every
  * timed event names, whole days as DATE values, a UID that is the event's id, and the
- * owner's first name before the title of shifts and subscribed events, so a phone shows
- * whose they are.
+ * owner's short name before the title of shifts and subscribed events, so a phone shows
+ * whose they are ("Karin P" and "Karin A" where two owners share a first name).
  */
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import { tzOffset } from '@date-fns/tz';
 import ICAL from 'ical.js';
+import { shortNames } from '@familyhub/shared';
 import type { EventRow } from '../calendar/repository.js';
 
 export const FEED_TIME_ZONE = 'Europe/Stockholm';
@@ -41,10 +42,9 @@ function local(instant: string, allDay: boolean): string {
 /** An instant in UTC, the jCal way (`2026-03-28T20:45:00Z`). */
 const utc = (instant: string) => `${new Date(instant).toISOString().slice(0, 19)}Z`;
 
-export function summaryOf(event: Pick<EventRow, 'source' | 'title' | 'ownerName'>): string {
+function summaryOf(event: EventRow, owners: ReadonlyMap<string, string>): string {
   if (event.source === 'manual') return event.title;
-  const firstName = event.ownerName.trim().split(/\s+/)[0] ?? event.ownerName;
-  return `${firstName}: ${event.title}`;
+  return `${owners.get(event.ownerUserId) ?? event.ownerName}: ${event.title}`;
 }
 
 function time(name: 'dtstart' | 'dtend', instant: string, allDay: boolean) {
@@ -57,6 +57,7 @@ function time(name: 'dtstart' | 'dtend', instant: string, allDay: boolean) {
  * year of events.
  */
 export function writeCalendar(calendarName: string, events: EventRow[]): string {
+  const owners = shortNames([...new Map(events.map((e) => [e.ownerUserId, { id: e.ownerUserId, name: e.ownerName }])).values()]);
   const vevents = events.map((event) => [
     'vevent',
     [
@@ -64,7 +65,7 @@ export function writeCalendar(calendarName: string, events: EventRow[]): string 
       ['dtstamp', {}, 'date-time', utc(event.updatedAt)],
       time('dtstart', event.startAt, event.allDay),
       time('dtend', event.endAt, event.allDay),
-      ['summary', {}, 'text', summaryOf(event)],
+      ['summary', {}, 'text', summaryOf(event, owners)],
       ...(event.location ? [['location', {}, 'text', event.location]] : []),
       ...(event.note ? [['description', {}, 'text', event.note]] : []),
       ['status', {}, 'text', event.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'],

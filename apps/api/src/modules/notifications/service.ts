@@ -4,7 +4,7 @@
  * and delivers it: on the open event streams and as Web Push to the members who receive that
  * kind. That work runs behind the sync, one family at a time, and never fails or slows it.
  */
-import { firstName, NOTIFICATION_KINDS, type Notification, type NotificationKind, type NotificationPreferences, type PushStatus, type PushSubscriptionBody } from '@familyhub/shared';
+import { NOTIFICATION_KINDS, shortNames, type Notification, type NotificationKind, type NotificationPreferences, type PushStatus, type PushSubscriptionBody } from '@familyhub/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import pLimit from 'p-limit';
 import type { Db } from '../../db/client.js';
@@ -99,7 +99,8 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     // Nothing in the coming week changed: nothing to tell, and no handover can have changed by this sync.
     if (changes.length === 0) return;
     const members = await deps.members(db, applied.familyId);
-    const names = new Map(members.map((m) => [m.id, firstName(m.name)]));
+    // The calendar's short names: two parents called Karin are "Karin P" and "Karin A" here too.
+    const names = shortNames(members);
     const nameOf = (id: string) => names.get(id) ?? 'Någon';
     // Read before the transaction: embedded PGlite has one connection, which the transaction holds.
     const current = await handoversAhead(applied.familyId, now, horizon);
@@ -107,8 +108,7 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       await statesRepo.lockFamily(tx, applied.familyId);
       const told = await statesRepo.readStates(tx, applied.familyId, stockholmDate(now), stockholmDate(horizon));
       const { news, states } = handoverNews(current, told, applied);
-      const owner = members.find((m) => m.id === applied.ownerUserId)?.name ?? 'Någon';
-      const rows = [shiftChangedNotification(owner, changes), ...news.map((n) => handoverNotification(n, nameOf))];
+      const rows = [shiftChangedNotification(nameOf(applied.ownerUserId), changes), ...news.map((n) => handoverNotification(n, nameOf))];
       await statesRepo.writeStates(tx, applied.familyId, states, now);
       return notificationsRepo.insertNotifications(tx, applied.familyId, rows, now);
     });

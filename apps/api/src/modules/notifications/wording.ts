@@ -1,5 +1,5 @@
 /** The Swedish words of notifications: titles and bodies short enough for a phone's lock screen. */
-import { clockAt, conflictSentence, firstName, type HandoverKindName } from '@familyhub/shared';
+import { clockAt, conflictSentence, type HandoverKindName } from '@familyhub/shared';
 import type { SyncedEventVersion } from '../calendar/synced-changes.js';
 import type { NewNotification } from './repository/notifications.js';
 import type { CurrentHandover, HandoverNews, ShiftChange, ShiftChangeKind } from './news.js';
@@ -20,8 +20,9 @@ export function dayLabel(instant: Date): string {
   return dayFormat.format(instant).replace('.', '');
 }
 
-/** "Annas", "Lars" (a name ending in s takes no extra s). */
+/** "Annas", "Lars" (a name ending in s takes no extra s), "Karin P:s" (after an initial, a colon). */
 export function possessive(name: string): string {
+  if (/\s\p{Lu}\p{L}?$/u.test(name)) return `${name}:s`;
   return /[sxz]$/i.test(name) ? name : `${name}s`;
 }
 
@@ -38,14 +39,14 @@ function changeLine(c: ShiftChange): string {
   return `${label[c.kind]}: ${when((c.after ?? c.before)!)}`;
 }
 
-/** One notification for all of a sync's changed shifts. */
+/** One notification for all of a sync's changed shifts; `ownerName` is the owner's short name ("Karin", "Karin P"). */
 export function shiftChangedNotification(ownerName: string, changes: ShiftChange[]): NewNotification {
   const lines = changes.slice(0, MAX_LINES).map(changeLine);
   if (changes.length > MAX_LINES) lines.push(`och ${changes.length - MAX_LINES} till`);
   const first = (changes[0]!.after ?? changes[0]!.before)!;
   return {
     kind: 'shift_changed',
-    title: `${possessive(firstName(ownerName))} schema har ändrats`,
+    title: `${possessive(ownerName)} schema har ändrats`,
     body: lines.join('\n'),
     date: isoDay.format(first.startAt),
     eventIds: changes.flatMap((c) => (c.eventId ? [c.eventId] : [])).slice(0, MAX_EVENT_IDS),
