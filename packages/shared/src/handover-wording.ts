@@ -7,11 +7,6 @@ import { wallTimeAt } from './wall-time.js';
 
 const ZONE = 'Europe/Stockholm';
 
-/** "Karin Persson" → "Karin". */
-export function firstName(name: string): string {
-  return name.trim().split(/\s+/)[0] ?? name;
-}
-
 /** "Anna", "Anna och Erik", "Anna, Erik och Bo". */
 export function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names[0] ?? '';

@@ -5,7 +5,6 @@
  * solid colour, for the app's text on the tint and for the solid colour on the tint.
  */
 import { z } from 'zod';
-import { firstName } from './handover-wording.js';
 
 /** In the order new members get them: neighbours differ in hue and for red-green colour blindness. */
 export const MEMBER_COLORS = ['blue', 'orange', 'green', 'pink', 'teal', 'purple', 'brown', 'red'] as const;
@@ -52,6 +51,11 @@ export function initialsOf(name: string): string {
   if (!first) return '?';
   const last = words.length > 1 ? words[words.length - 1]! : '';
   return `${[...first][0] ?? ''}${[...last][0] ?? ''}`.toLocaleUpperCase('sv-SE');
+}
+
+/** "Karin Persson" → "Karin". */
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
 }
 
 const surname = (name: string) => name.trim().split(/\s+/).slice(1).join(' ');
