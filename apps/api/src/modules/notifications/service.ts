@@ -30,6 +30,8 @@ export const NEWS_HORIZON_MS = 7 * DAY_MS;
 const LIST_LIMIT = 50;
 const MAX_DEVICES_PER_MEMBER = 10;
 const PUSH_CONCURRENCY = 4;
+/** Syncs' news worked out at once across families, so a burst of syncs never takes the whole connection pool. */
+export const EVALUATIONS_AT_ONCE = 4;
 /** Notifications are kept this long, then pruned nightly. */
 export const RETENTION_MS = 90 * DAY_MS;
 const PRUNE_BATCH = 5_000;
@@ -76,6 +78,7 @@ function pushPayload(n: Notification): string {
 export function createNotificationsService(deps: NotificationsServiceDeps) {
   const { db, log, clock } = deps;
   const oneFamilyAtATime = createKeyedQueue();
+  const evaluations = pLimit(EVALUATIONS_AT_ONCE);
   const pending = new Set<Promise<unknown>>();
 
   /** The handovers of the coming days, as the pickups module sees them now. */
@@ -91,8 +94,8 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     return out;
   }
 
-  /** Works out, stores and delivers what the sync's changes are news of. */
-  async function evaluate(applied: SyncedChanges) {
+  /** Works out and stores what the sync's changes are news of; returns it for delivery. */
+  async function evaluate(applied: SyncedChanges): Promise<{ members: FamilyMember[]; told: Notification[] } | undefined> {
     const now = clock();
     const horizon = new Date(now.getTime() + NEWS_HORIZON_MS);
     const changes = shiftChanges(applied, now, horizon);
@@ -112,7 +115,7 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       await statesRepo.writeStates(tx, applied.familyId, states, now);
       return notificationsRepo.insertNotifications(tx, applied.familyId, rows, now);
     });
-    await deliver(applied.familyId, members, stored.map(toApi));
+    return { members, told: stored.map(toApi) };
   }
 
   async function deliver(familyId: string, members: FamilyMember[], notifications: Notification[]) {
@@ -145,7 +148,11 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
 
   /** Hands a committed sync's changes to the notifications, behind the sync: returns at once and never throws. */
   function afterSync(applied: SyncedChanges): void {
-    const work = oneFamilyAtATime(applied.familyId, () => evaluate(applied)).catch((err: unknown) =>
+    // The database work takes one of a few slots; delivery (a slow push service) holds none.
+    const work = oneFamilyAtATime(applied.familyId, async () => {
+      const news = await evaluations(() => evaluate(applied));
+      if (news) await deliver(applied.familyId, news.members, news.told);
+    }).catch((err: unknown) =>
       log.error({ err, familyId: applied.familyId }, 'could not work out the notifications of a sync'),
     );
     pending.add(work);
